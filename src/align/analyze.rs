@@ -1,0 +1,46 @@
+//! Text analysis for matching: the index's English analyzer (stems without stop words), with each
+//! stem's surface word kept for evidence.
+
+use crate::index::schema;
+use std::cell::RefCell;
+use tantivy::tokenizer::{TextAnalyzer, TokenStream};
+
+/// One analysed word.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Tok {
+    pub stem: String,
+    /// The word as written, lower-cased.
+    pub surface: String,
+    /// Word position (stop words count), for phrase evidence.
+    pub pos: usize,
+}
+
+pub struct Analyzer {
+    inner: RefCell<TextAnalyzer>,
+}
+
+impl Default for Analyzer {
+    fn default() -> Self {
+        Analyzer {
+            inner: RefCell::new(schema::analyzer()),
+        }
+    }
+}
+
+impl Analyzer {
+    pub fn tokens(&self, text: &str) -> Vec<Tok> {
+        let mut a = self.inner.borrow_mut();
+        let mut ts = a.token_stream(text);
+        let mut out = Vec::new();
+        while ts.advance() {
+            let t = ts.token();
+            let surface = text.get(t.offset_from..t.offset_to).unwrap_or(&t.text).to_lowercase();
+            out.push(Tok {
+                stem: t.text.clone(),
+                surface,
+                pos: t.position,
+            });
+        }
+        out
+    }
+}

@@ -1,0 +1,139 @@
+//! Claim checks: every code a publisher claims for a unit is looked up (does it exist?), compared
+//! with the unit's grade (is it on grade?) and with the unit's text (does the text support it?);
+//! and standards that the text strongly supports but nobody claimed are reported.
+
+use super::matcher::{Match, Strength};
+use crate::codes::Ref;
+use crate::corpus::{Claim, Corpus};
+use crate::model::{GradeRange, Kind};
+use serde::Serialize;
+
+/// The verdict on one claimed code.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum ClaimStatus {
+    /// Exists, on grade, and the text supports it.
+    Supported,
+    /// No standard has this code.
+    Unknown,
+    /// Names several standards (a grade-relative code such as `A.2`).
+    Ambiguous,
+    /// Exists, but not for the unit's grade.
+    OffGrade,
+    /// Exists and is on grade, but the unit's text does not support it.
+    Unsupported,
+}
+
+impl ClaimStatus {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            ClaimStatus::Supported => "supported",
+            ClaimStatus::Unknown => "unknown",
+            ClaimStatus::Ambiguous => "ambiguous",
+            ClaimStatus::OffGrade => "off_grade",
+            ClaimStatus::Unsupported => "unsupported",
+        }
+    }
+}
+
+#[derive(Debug, Clone, PartialEq)]
+pub struct ClaimCheck {
+    /// The code as the publisher wrote it.
+    pub claimed: String,
+    pub status: ClaimStatus,
+    /// What it resolved to.
+    pub resolved: Vec<Ref>,
+    /// The unit's score for the (best) resolved standard.
+    pub score: Option<f32>,
+    /// For unknown codes: the closest existing codes.
+    pub suggestions: Vec<String>,
+}
+
+/// A claimed standard is supported when its score reaches this, or when it (or a standard under
+/// it) is among the unit's matches.
+pub const SUPPORT_SCORE: f32 = 0.25;
+
+/// Check a unit's claims. `resolved` comes from [`Corpus::resolve_claims`]; `scores` holds the
+/// unit's score for each standard of `flat` (the resolved refs, flattened in order).
+pub fn check(
+    corpus: &Corpus,
+    resolved: &[Claim],
+    scores: &[f32],
+    matches: &[Match],
+    grade: Option<GradeRange>,
+    fw: Option<usize>,
+) -> Vec<ClaimCheck> {
+    let mut out = Vec::new();
+    let mut k = 0;
+    for Claim {
+        spelled: claimed,
+        refs,
+        relative,
+    } in resolved
+    {
+        let my_scores = &scores[k..k + refs.len()];
+        k += refs.len();
+        if refs.is_empty() {
+            out.push(ClaimCheck {
+                claimed: claimed.clone(),
+                status: ClaimStatus::Unknown,
+                resolved: Vec::new(),
+                score: None,
+                suggestions: corpus.codes.suggest(&corpus.frameworks, claimed, fw, 3),
+            });
+            continue;
+        }
+        let best = my_scores.iter().copied().fold(0f32, f32::max);
+        let on_grade = grade.is_none_or(|g| refs.iter().any(|r| g.overlaps(&corpus.standard(*r).grades)));
+        let in_matches = refs
+            .iter()
+            .any(|r| matches.iter().any(|m| m.r == *r || covers(corpus, *r, m.r)));
+        let status = if *relative && refs.len() > 1 {
+            ClaimStatus::Ambiguous
+        } else if !on_grade {
+            ClaimStatus::OffGrade
+        } else if in_matches || best >= SUPPORT_SCORE {
+            ClaimStatus::Supported
+        } else {
+            ClaimStatus::Unsupported
+        };
+        out.push(ClaimCheck {
+            claimed: claimed.clone(),
+            status,
+            resolved: refs.clone(),
+            score: Some(best),
+            suggestions: Vec::new(),
+        });
+    }
+    out
+}
+
+/// True when `claimed` is `m` or an ancestor of it (a claimed cluster covers its standards; a
+/// claimed standard covers its components), or `m` is the parent standard of a claimed component.
+pub fn covers(corpus: &Corpus, claimed: Ref, m: Ref) -> bool {
+    if claimed.fw != m.fw {
+        return false;
+    }
+    if claimed == m || corpus.ancestors(m).contains(&claimed) {
+        return true;
+    }
+    let c = corpus.standard(claimed);
+    c.kind == Kind::Component && c.parent == Some(m.idx)
+}
+
+/// Strong matches that no claim covers.
+pub fn unclaimed_strong<'m>(corpus: &Corpus, resolved: &[Claim], matches: &'m [Match]) -> Vec<&'m Match> {
+    if resolved.is_empty() {
+        return Vec::new();
+    }
+    matches
+        .iter()
+        .filter(|m| m.strength == Strength::Strong)
+        .filter(|m| {
+            !resolved
+                .iter()
+                .flat_map(|c| &c.refs)
+                .any(|c| covers(corpus, *c, m.r) || covers(corpus, m.r, *c))
+        })
+        .collect()
+}

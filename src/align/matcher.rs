@@ -1,0 +1,469 @@
+//! Retrieval and scoring: an in-memory BM25F index over every alignable standard, built from the
+//! corpus when a matcher is made.
+//!
+//! A standard's document has weighted fields: its own statement, its sub-standards' statements,
+//! its cluster heading, its domain heading and its notes (examples, clarification statements). A
+//! unit's query is its title, its text and the titles of its ancestors (a lesson's chapter), each
+//! with its own weight; words that every lesson text contains ("students", "launch") count for
+//! little, and the synonym list (`data/matching/synonyms.tsv`) adds the standards' words for the
+//! field's everyday phrases ("times tables" -> multiplication). The raw BM25F score `r` becomes a
+//! score in 0..1 as `r / (r + K)`.
+
+use super::analyze::{Analyzer, Tok};
+use crate::codes::Ref;
+use crate::corpus::Corpus;
+use crate::model::{Grade, GradeRange, Kind, Unit};
+use std::collections::HashMap;
+
+/// Tunable weights. The defaults are documented in the README ("How a match is scored").
+#[derive(Debug, Clone)]
+pub struct Params {
+    pub k1: f32,
+    pub b: f32,
+    pub w_text: f32,
+    pub w_children: f32,
+    pub w_cluster: f32,
+    pub w_domain: f32,
+    pub w_notes: f32,
+    pub q_title: f32,
+    pub q_text: f32,
+    pub q_context: f32,
+    pub q_synonym: f32,
+    /// Weight of words from the routine-words list.
+    pub q_routine: f32,
+    /// `K` in `score = r / (r + K)`.
+    pub squash: f32,
+    pub strong: f32,
+    pub moderate: f32,
+}
+
+impl Default for Params {
+    fn default() -> Self {
+        Params {
+            k1: 1.2,
+            b: 0.5,
+            w_text: 1.0,
+            w_children: 0.5,
+            w_cluster: 0.6,
+            w_domain: 0.3,
+            w_notes: 0.3,
+            q_title: 1.5,
+            q_text: 1.0,
+            q_context: 0.4,
+            q_synonym: 0.7,
+            q_routine: 0.1,
+            squash: 10.0,
+            strong: 0.6,
+            moderate: 0.4,
+        }
+    }
+}
+
+/// How strongly a unit addresses a standard, from its score.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, serde::Serialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Strength {
+    Weak,
+    Moderate,
+    Strong,
+}
+
+impl Strength {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Strength::Strong => "strong",
+            Strength::Moderate => "moderate",
+            Strength::Weak => "weak",
+        }
+    }
+}
+
+/// Which standards a unit may match.
+#[derive(Debug, Clone, Default)]
+pub struct Scope {
+    /// Framework positions (all when `None`).
+    pub frameworks: Option<Vec<usize>>,
+    /// Grades; when `None`, the unit's own grade (if any) limits its candidates.
+    pub grades: Option<GradeRange>,
+    /// Ignore the unit's own grade too.
+    pub no_grade: bool,
+    pub subject: Option<String>,
+}
+
+/// One suggested standard for a unit.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Match {
+    pub r: Ref,
+    pub score: f32,
+    pub strength: Strength,
+    /// Shared words and phrases, as the unit writes them, most telling first.
+    pub evidence: Vec<String>,
+}
+
+#[derive(Debug, Clone)]
+struct Doc {
+    r: Ref,
+    grades: Vec<Grade>,
+    subject: String,
+}
+
+/// The in-memory retrieval index.
+pub struct MatchIndex {
+    vocab: HashMap<String, u32>,
+    /// Per term: (doc, saturated-ready pseudo term frequency).
+    postings: Vec<Vec<(u32, f32)>>,
+    idf: Vec<f32>,
+    docs: Vec<Doc>,
+    doc_of: HashMap<Ref, u32>,
+    /// Per doc: its own statement's stems in order (for phrase evidence).
+    own_seq: Vec<Vec<u32>>,
+}
+
+/// Map a subject label to the corpus's subject ids (`mathematics` -> `math`).
+pub fn normalize_subject(s: &str) -> String {
+    let t = s.trim().to_ascii_lowercase();
+    match t.as_str() {
+        "math" | "maths" | "mathematics" => "math".into(),
+        "ela" | "english" | "english language arts" | "reading" | "literacy" | "language arts" | "ela/literacy" => {
+            "ela".into()
+        }
+        "science" | "sciences" => "science".into(),
+        _ => t,
+    }
+}
+
+const ROUTINE: &str = include_str!("../../data/matching/routine-words.txt");
+const SYNONYMS: &str = include_str!("../../data/matching/synonyms.tsv");
+
+pub struct Matcher<'c> {
+    pub corpus: &'c Corpus,
+    pub params: Params,
+    ix: MatchIndex,
+    an: Analyzer,
+    routine: std::collections::HashSet<String>,
+    /// (phrase as lower-case words, expansion text)
+    synonyms: Vec<(Vec<String>, String)>,
+}
+
+impl<'c> Matcher<'c> {
+    pub fn new(corpus: &'c Corpus) -> Matcher<'c> {
+        Matcher::with_params(corpus, Params::default())
+    }
+
+    pub fn with_params(corpus: &'c Corpus, params: Params) -> Matcher<'c> {
+        let an = Analyzer::default();
+        let ix = MatchIndex::build(corpus, &an, &params);
+        let routine = ROUTINE
+            .lines()
+            .map(str::trim)
+            .filter(|l| !l.is_empty() && !l.starts_with('#'))
+            .flat_map(|l| an.tokens(l).into_iter().map(|t| t.stem))
+            .collect();
+        let synonyms = SYNONYMS
+            .lines()
+            .filter(|l| !l.trim().is_empty() && !l.starts_with('#'))
+            .filter_map(|l| l.split_once('\t'))
+            .map(|(p, e)| (words(p), e.trim().to_string()))
+            .filter(|(p, _)| !p.is_empty())
+            .collect();
+        Matcher {
+            corpus,
+            params,
+            ix,
+            an,
+            routine,
+            synonyms,
+        }
+    }
+
+    /// The weighted query of a unit: stem -> weight, and each stem's first surface form.
+    fn query(&self, unit: &Unit) -> (Vec<(u32, f32)>, HashMap<u32, String>, Vec<Tok>) {
+        let p = &self.params;
+        let mut w: HashMap<u32, f32> = HashMap::new();
+        let mut surface: HashMap<u32, String> = HashMap::new();
+        let mut add = |toks: &[Tok], weight: f32, w: &mut HashMap<u32, f32>| {
+            for t in toks {
+                if let Some(&id) = self.ix.vocab.get(&t.stem) {
+                    let routine = if self.routine.contains(&t.stem) {
+                        p.q_routine
+                    } else {
+                        1.0
+                    };
+                    *w.entry(id).or_default() += weight * routine;
+                    surface.entry(id).or_insert_with(|| t.surface.clone());
+                }
+            }
+        };
+        let title = self.an.tokens(&unit.title);
+        let text = self.an.tokens(&unit.text);
+        add(&title, p.q_title, &mut w);
+        add(&text, p.q_text, &mut w);
+        for c in &unit.context {
+            add(&self.an.tokens(c), p.q_context, &mut w);
+        }
+        let lower_words = words(&format!("{} {}", unit.title, unit.text));
+        for (phrase, exp) in &self.synonyms {
+            if contains_seq(&lower_words, phrase) {
+                add(&self.an.tokens(exp), p.q_synonym, &mut w);
+            }
+        }
+        // Saturate repeated words in long texts: 1 + ln(w) above 1.
+        let q: Vec<(u32, f32)> = w
+            .into_iter()
+            .map(|(t, x)| (t, if x > 1.0 { 1.0 + x.ln() } else { x }))
+            .collect();
+        let mut seq = title;
+        seq.extend(text);
+        (q, surface, seq)
+    }
+
+    /// Raw scores of every document for a unit (dense, by doc).
+    fn raw_scores(&self, q: &[(u32, f32)]) -> Vec<f32> {
+        let k1 = self.params.k1;
+        let mut acc = vec![0f32; self.ix.docs.len()];
+        for &(t, qw) in q {
+            let idf = self.ix.idf[t as usize];
+            for &(d, tf) in &self.ix.postings[t as usize] {
+                acc[d as usize] += qw * idf * tf * (k1 + 1.0) / (tf + k1);
+            }
+        }
+        acc
+    }
+
+    fn grade_scope(&self, unit: &Unit, scope: &Scope) -> Option<GradeRange> {
+        scope.grades.or(if scope.no_grade { None } else { unit.grade })
+    }
+
+    fn in_scope(&self, d: &Doc, r: Ref, grades: Option<GradeRange>, subject: Option<&str>, scope: &Scope) -> bool {
+        scope.frameworks.as_ref().is_none_or(|f| f.contains(&r.fw))
+            && grades.is_none_or(|g| g.overlaps(&d.grades))
+            && subject.is_none_or(|s| d.subject == s)
+    }
+
+    fn subject_of(&self, unit: &Unit, scope: &Scope) -> Option<String> {
+        let s = scope.subject.as_deref().or(unit.subject.as_deref())?;
+        let s = normalize_subject(s);
+        // A unit subject that names no framework's subject does not filter.
+        self.corpus.frameworks.iter().any(|f| f.subject == s).then_some(s)
+    }
+
+    pub fn score_to_unit(&self, raw: f32) -> f32 {
+        raw / (raw + self.params.squash)
+    }
+
+    pub fn strength(&self, score: f32) -> Strength {
+        if score >= self.params.strong {
+            Strength::Strong
+        } else if score >= self.params.moderate {
+            Strength::Moderate
+        } else {
+            Strength::Weak
+        }
+    }
+
+    /// The `top` best standards for a unit, best first.
+    pub fn match_unit(&self, unit: &Unit, scope: &Scope, top: usize) -> Vec<Match> {
+        self.match_unit_with(unit, scope, top, &[]).0
+    }
+
+    /// As [`match_unit`](Self::match_unit), also returning the scores of the `extra` standards
+    /// (claimed ones), whether or not they are in scope or among the top.
+    pub fn match_unit_with(&self, unit: &Unit, scope: &Scope, top: usize, extra: &[Ref]) -> (Vec<Match>, Vec<f32>) {
+        let (q, surface, seq) = self.query(unit);
+        let acc = self.raw_scores(&q);
+        let grades = self.grade_scope(unit, scope);
+        let subject = self.subject_of(unit, scope);
+        let mut cands: Vec<(u32, f32)> = acc
+            .iter()
+            .enumerate()
+            .filter(|(_, &s)| s > 0.0)
+            .filter(|(d, _)| {
+                let doc = &self.ix.docs[*d];
+                self.in_scope(doc, doc.r, grades, subject.as_deref(), scope)
+            })
+            .map(|(d, &s)| (d as u32, s))
+            .collect();
+        cands.sort_by(|a, b| b.1.total_cmp(&a.1).then(a.0.cmp(&b.0)));
+        cands.truncate(top);
+        let qset: HashMap<u32, f32> = q.iter().copied().collect();
+        let matches = cands
+            .into_iter()
+            .map(|(d, raw)| {
+                let score = self.score_to_unit(raw);
+                Match {
+                    r: self.ix.docs[d as usize].r,
+                    score,
+                    strength: self.strength(score),
+                    evidence: self.evidence(d, &qset, &surface, &seq),
+                }
+            })
+            .collect();
+        let extra_scores = extra
+            .iter()
+            .map(|r| {
+                self.ix
+                    .doc_of
+                    .get(r)
+                    .map(|&d| self.score_to_unit(acc[d as usize]))
+                    .unwrap_or(0.0)
+            })
+            .collect();
+        (matches, extra_scores)
+    }
+
+    /// Shared words and phrases between the query and a document, most informative first.
+    fn evidence(&self, d: u32, q: &HashMap<u32, f32>, surface: &HashMap<u32, String>, seq: &[Tok]) -> Vec<String> {
+        let in_doc = |t: u32| self.ix.postings[t as usize].binary_search_by_key(&d, |p| p.0).is_ok();
+        let mut shared: Vec<(u32, f32)> = q
+            .iter()
+            .filter(|(t, _)| in_doc(**t))
+            .map(|(t, w)| (*t, self.ix.idf[*t as usize] * w.min(2.0)))
+            .collect();
+        shared.sort_by(|a, b| b.1.total_cmp(&a.1).then(a.0.cmp(&b.0)));
+        // Phrases: two adjacent words of the unit that are adjacent in the statement too.
+        let own = &self.ix.own_seq[d as usize];
+        let mut phrases: Vec<String> = Vec::new();
+        let mut in_phrase: Vec<u32> = Vec::new();
+        for w in seq.windows(2) {
+            let (Some(&a), Some(&b)) = (self.ix.vocab.get(&w[0].stem), self.ix.vocab.get(&w[1].stem)) else {
+                continue;
+            };
+            if w[1].pos == w[0].pos + 1 && a != b && own.windows(2).any(|o| o[0] == a && o[1] == b) {
+                let p = format!("{} {}", w[0].surface, w[1].surface);
+                if !phrases.contains(&p) && phrases.len() < 3 {
+                    phrases.push(p);
+                    in_phrase.extend([a, b]);
+                }
+            }
+        }
+        let mut out = phrases;
+        for (t, _) in shared {
+            if out.len() >= 8 {
+                break;
+            }
+            if in_phrase.contains(&t) {
+                continue;
+            }
+            if let Some(s) = surface.get(&t) {
+                if !out.contains(s) {
+                    out.push(s.clone());
+                }
+            }
+        }
+        out
+    }
+}
+
+fn words(s: &str) -> Vec<String> {
+    s.split(|c: char| !c.is_alphanumeric() && c != '\'')
+        .filter(|w| !w.is_empty())
+        .map(|w| w.to_lowercase())
+        .collect()
+}
+
+fn contains_seq(hay: &[String], needle: &[String]) -> bool {
+    !needle.is_empty() && hay.windows(needle.len()).any(|w| w == needle)
+}
+
+impl MatchIndex {
+    fn build(corpus: &Corpus, an: &Analyzer, p: &Params) -> MatchIndex {
+        let mut vocab: HashMap<String, u32> = HashMap::new();
+        let intern = |s: &str, vocab: &mut HashMap<String, u32>| -> u32 {
+            let n = vocab.len() as u32;
+            *vocab.entry(s.to_string()).or_insert(n)
+        };
+        // Per doc, per field: term counts and length.
+        const NF: usize = 5;
+        let weights = [p.w_text, p.w_children, p.w_cluster, p.w_domain, p.w_notes];
+        let mut docs = Vec::new();
+        let mut fields: Vec<[HashMap<u32, u32>; NF]> = Vec::new();
+        let mut lens: Vec<[u32; NF]> = Vec::new();
+        let mut own_seq = Vec::new();
+        for (f, fw) in corpus.frameworks.iter().enumerate() {
+            for (i, s) in fw.standards.iter().enumerate() {
+                if !s.kind.is_alignable() {
+                    continue;
+                }
+                let r = Ref { fw: f, idx: i };
+                let mut texts: [String; NF] = Default::default();
+                texts[0] = s.text.clone();
+                texts[1] = s
+                    .children
+                    .iter()
+                    .map(|&c| fw.standards[c].text.as_str())
+                    .collect::<Vec<_>>()
+                    .join(" ");
+                for a in fw.ancestors(i) {
+                    let x = &fw.standards[a];
+                    match x.kind {
+                        Kind::Cluster | Kind::Topic => texts[2].push_str(&format!(" {}", x.text)),
+                        Kind::Domain => texts[3].push_str(&format!(" {}", x.text)),
+                        // A component's parent standard reads as its heading.
+                        Kind::Standard => texts[2].push_str(&format!(" {}", x.text)),
+                        _ => {}
+                    }
+                }
+                texts[4] = s.notes.iter().map(|n| n.text.as_str()).collect::<Vec<_>>().join(" ");
+                let mut counts: [HashMap<u32, u32>; NF] = Default::default();
+                let mut l = [0u32; NF];
+                for (k, t) in texts.iter().enumerate() {
+                    let toks = an.tokens(t);
+                    l[k] = toks.len() as u32;
+                    for tok in &toks {
+                        let id = intern(&tok.stem, &mut vocab);
+                        *counts[k].entry(id).or_default() += 1;
+                    }
+                    if k == 0 {
+                        own_seq.push(toks.iter().map(|t| vocab[&t.stem]).collect());
+                    }
+                }
+                docs.push(Doc {
+                    r,
+                    grades: s.grades.clone(),
+                    subject: fw.subject.clone(),
+                });
+                fields.push(counts);
+                lens.push(l);
+            }
+        }
+        let n = docs.len().max(1) as f32;
+        let mut avg = [0f32; NF];
+        for l in &lens {
+            for k in 0..NF {
+                avg[k] += l[k] as f32 / n;
+            }
+        }
+        let mut postings: Vec<Vec<(u32, f32)>> = vec![Vec::new(); vocab.len()];
+        for (d, counts) in fields.iter().enumerate() {
+            let mut tfp: HashMap<u32, f32> = HashMap::new();
+            for k in 0..NF {
+                let norm = 1.0 - p.b + p.b * lens[d][k] as f32 / avg[k].max(1.0);
+                for (&t, &c) in &counts[k] {
+                    *tfp.entry(t).or_default() += weights[k] * c as f32 / norm;
+                }
+            }
+            for (t, x) in tfp {
+                postings[t as usize].push((d as u32, x));
+            }
+        }
+        for p in &mut postings {
+            p.sort_by_key(|x| x.0);
+        }
+        let idf = postings
+            .iter()
+            .map(|p| {
+                let df = p.len() as f32;
+                ((n - df + 0.5) / (df + 0.5) + 1.0).ln()
+            })
+            .collect();
+        let doc_of = docs.iter().enumerate().map(|(i, d)| (d.r, i as u32)).collect();
+        MatchIndex {
+            vocab,
+            postings,
+            idf,
+            docs,
+            doc_of,
+            own_seq,
+        }
+    }
+}

@@ -1,0 +1,136 @@
+//! `aligner eval GOLD`: measure the matcher against a publisher's alignments.
+
+use super::{CmdResult, Ctx};
+use crate::align::{Matcher, Scope};
+use crate::eval::{evaluate, EvalReport, Metrics};
+use crate::ingest::curriculum::read_curriculum;
+use crate::report::{write_json, OutputFormat, Table};
+use clap::Args as ClapArgs;
+use std::io::Write;
+use std::path::PathBuf;
+
+/// Measure how often aligner's suggestions agree with a publisher's alignments (recall@1/5/10,
+/// MRR, near misses), overall and per grade.
+#[derive(Debug, ClapArgs)]
+#[command(
+    after_help = "Examples:\n  aligner eval correlation.jsonl\n  aligner eval correlation.jsonl --no-grade --format json\n\n\
+GOLD is a unit list (JSONL, JSON or CSV) whose `standards` are the publisher's codes.\n\
+A publisher's correlation file has exactly this shape, so this is also how a committee checks one."
+)]
+pub struct Args {
+    /// The alignments: id, title, text, grade, standards
+    pub gold: PathBuf,
+    /// Framework of the codes (default: the one most of the codes resolve in)
+    #[arg(long, short = 'f')]
+    pub framework: Option<String>,
+    /// Do not limit each item's candidates to its own grade
+    #[arg(long)]
+    pub no_grade: bool,
+    /// Output format: table or json
+    #[arg(long, value_enum, default_value = "table")]
+    pub format: OutputFormat,
+}
+
+pub fn run(a: Args, ctx: &Ctx, out: &mut dyn Write) -> CmdResult {
+    let items = read_curriculum(&a.gold)?;
+    let lib = ctx.library()?;
+    let c = &lib.corpus;
+    let fw = match &a.framework {
+        Some(f) => c.framework_pos(f)?,
+        None => guess_framework(c, &items),
+    };
+    let m = Matcher::new(c);
+    let scope = Scope {
+        frameworks: Some(vec![fw]),
+        no_grade: a.no_grade,
+        ..Default::default()
+    };
+    let report = evaluate(&m, &items, &scope);
+    match a.format {
+        OutputFormat::Json | OutputFormat::Jsonl => {
+            #[derive(serde::Serialize)]
+            struct Out<'a> {
+                framework: &'a str,
+                grade_filter: bool,
+                #[serde(flatten)]
+                report: &'a EvalReport,
+            }
+            write_json(
+                out,
+                &Out {
+                    framework: &c.frameworks[fw].id,
+                    grade_filter: !a.no_grade,
+                    report: &report,
+                },
+            )?;
+        }
+        _ => {
+            writeln!(
+                out,
+                "{} items against {}, {}",
+                report.overall.items,
+                c.frameworks[fw].id,
+                if a.no_grade {
+                    "no grade filter"
+                } else {
+                    "each item's grade as filter"
+                }
+            )?;
+            let mut t = Table::new([
+                "grade",
+                "items",
+                "recall@1",
+                "recall@5",
+                "recall@10",
+                "MRR",
+                "near miss",
+            ]);
+            let row = |t: &mut Table, g: &str, m: &Metrics| {
+                t.row([
+                    g.to_string(),
+                    m.items.to_string(),
+                    format!("{:.3}", m.recall_at_1),
+                    format!("{:.3}", m.recall_at_5),
+                    format!("{:.3}", m.recall_at_10),
+                    format!("{:.3}", m.mrr),
+                    format!("{:.3}", m.near_miss),
+                ])
+            };
+            for (g, m) in &report.by_grade {
+                row(&mut t, g, m);
+            }
+            row(&mut t, "all", &report.overall);
+            match a.format {
+                OutputFormat::Csv => t.write_csv(out)?,
+                OutputFormat::Md => t.write_markdown(out)?,
+                _ => t.write_text(out)?,
+            }
+            if !report.unresolved.is_empty() {
+                writeln!(
+                    out,
+                    "{} items left out: their codes name no standard of {}",
+                    report.unresolved.len(),
+                    c.frameworks[fw].id
+                )?;
+            }
+        }
+    }
+    Ok(0)
+}
+
+/// The framework in which most of the items' codes resolve.
+pub fn guess_framework(c: &crate::corpus::Corpus, items: &[crate::model::Unit]) -> usize {
+    let mut votes = vec![0usize; c.frameworks.len()];
+    for u in items.iter().take(500) {
+        for code in &u.claimed {
+            let mut fws: Vec<usize> = c.codes.lookup(code, None).into_iter().map(|r| r.fw).collect();
+            fws.dedup();
+            for f in fws {
+                votes[f] += 1;
+            }
+        }
+    }
+    // Ties go to the framework listed first (the shipped CCSS sets come first).
+    let best = votes.iter().copied().max().unwrap_or(0);
+    votes.iter().position(|&v| v == best).unwrap_or(0)
+}

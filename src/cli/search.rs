@@ -1,0 +1,123 @@
+//! `aligner search TEXT`: ranked standards for free text.
+
+use super::{CmdResult, Ctx};
+use crate::error::Error;
+use crate::index::search::Search;
+use crate::model::GradeRange;
+use crate::report::table::clip;
+use crate::report::view::{grades_of, StandardView};
+use crate::report::{write_json, OutputFormat, Table};
+use clap::Args as ClapArgs;
+use serde::Serialize;
+use std::io::Write;
+
+/// Search standards by text, ranked by relevance (BM25 over statement, headings and notes).
+#[derive(Debug, ClapArgs)]
+#[command(
+    after_help = "Examples:\n  aligner search \"add and subtract fractions with like denominators\" --grade 4 --framework ccss-math\n  \
+aligner search photosynthesis --subject science --top 5\n  aligner search \"\\\"main idea\\\"\" --grade 3-5 --format json"
+)]
+pub struct Args {
+    /// What to look for; quoted phrases ("main idea"), +required and -excluded words work
+    pub text: String,
+    /// Only these frameworks (repeat or comma-separate)
+    #[arg(long, short = 'f', value_delimiter = ',')]
+    pub framework: Vec<String>,
+    /// Only standards for this grade or band: 4, K, K-5, 9-12, HS
+    #[arg(long, short = 'g')]
+    pub grade: Option<String>,
+    /// Only this subject: math, ela, science ...
+    #[arg(long, short = 's')]
+    pub subject: Option<String>,
+    /// How many results
+    #[arg(long, short = 'n', default_value_t = 10)]
+    pub top: usize,
+    /// Also return headings (domains, clusters, topics) and NGSS supporting elements
+    #[arg(long)]
+    pub all_kinds: bool,
+    /// Output format
+    #[arg(long, value_enum, default_value = "table")]
+    pub format: OutputFormat,
+}
+
+#[derive(Debug, Serialize)]
+struct Row {
+    rank: usize,
+    score: f32,
+    #[serde(flatten)]
+    standard: StandardView,
+}
+
+pub fn parse_grade(g: &str) -> Result<GradeRange, Error> {
+    GradeRange::parse(g).ok_or_else(|| {
+        Error::Usage(format!(
+            "--grade {g:?} is not a grade or band (examples: 4, K, K-5, 9-12, HS)"
+        ))
+    })
+}
+
+pub fn run(a: Args, ctx: &Ctx, out: &mut dyn Write) -> CmdResult {
+    if a.text.trim().is_empty() {
+        return Err(Error::Usage("the search text is empty".into()).into());
+    }
+    let grades = a.grade.as_deref().map(parse_grade).transpose()?;
+    let lib = ctx.library()?;
+    let frameworks = lib.corpus.framework_filter(&a.framework)?;
+    let hits = lib.search(&Search {
+        text: a.text.clone(),
+        frameworks,
+        grades,
+        subject: a.subject.clone(),
+        all_kinds: a.all_kinds,
+        top: a.top,
+    })?;
+    let c = &lib.corpus;
+    match a.format {
+        OutputFormat::Json | OutputFormat::Jsonl => {
+            let rows: Vec<Row> = hits
+                .iter()
+                .enumerate()
+                .map(|(i, h)| Row {
+                    rank: i + 1,
+                    score: (h.score * 1000.0).round() / 1000.0,
+                    standard: StandardView::brief(c, h.r),
+                })
+                .collect();
+            if a.format == OutputFormat::Json {
+                write_json(out, &rows)?;
+            } else {
+                for r in rows {
+                    serde_json::to_writer(&mut *out, &r).map_err(std::io::Error::other)?;
+                    writeln!(out)?;
+                }
+            }
+        }
+        _ => {
+            let mut t = Table::new(["#", "code", "framework", "grades", "score", "text"]);
+            let wide = a.format != OutputFormat::Table;
+            for (i, h) in hits.iter().enumerate() {
+                let s = c.standard(h.r);
+                t.row([
+                    (i + 1).to_string(),
+                    s.display_code().to_string(),
+                    c.frameworks[h.r.fw].id.clone(),
+                    grades_of(c, h.r),
+                    format!("{:.2}", h.score),
+                    if wide { s.text.clone() } else { clip(&s.text, 160) },
+                ]);
+            }
+            match a.format {
+                OutputFormat::Csv => t.write_csv(out)?,
+                OutputFormat::Md => t.write_markdown(out)?,
+                _ => {
+                    if hits.is_empty() {
+                        writeln!(out, "no standard matches {:?}", a.text)?;
+                    } else {
+                        t.write_text(out)?
+                    }
+                }
+            }
+        }
+    }
+    Ok(0)
+}

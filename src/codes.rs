@@ -1,0 +1,320 @@
+//! Standard codes: parsing, normalizing and resolving the many spellings of a code.
+//!
+//! Every spelling of a code is reduced to a *key*: publisher prefixes removed
+//! (`CCSS.Math.Content.`, `CCSS.ELA-Literacy.`), upper-cased, split into segments at `.`, `-`, `_`,
+//! spaces and at every letter/digit boundary, then joined with `.`. So `4.NF.B.3`, `4.nf.b.3` and
+//! `CCSS.Math.Content.4.NF.B.3` all give `4.NF.B.3`; `4.MD.C.5a` and `4.MD.C.5.a` give `4.MD.C.5.A`;
+//! `HSA-REI.B.3` and `HSA.REI.B.3` give `HSA.REI.B.3`.
+//!
+//! Each standard is then registered under several keys: its code, its alternative codes, and the
+//! variants a reader meets in the wild — without the cluster letter (`4.NF.3`, `A-REI.3`) and, for
+//! high-school codes, without the `HS` prefix (`A-REI.B.3`). A key may name standards in several
+//! frameworks (a state that adopted CCSS codes); the caller narrows with a framework.
+//!
+//! Headings that the publisher left without a code (the CCSS math domains) get one derived from
+//! their children (`5.MD` from `5.MD.A`, `5.MD.B`, ...), see [`derive_heading_codes`].
+
+use crate::model::{Framework, Grade, StdIdx};
+use std::collections::HashMap;
+
+/// A standard in a corpus: framework position and standard position.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub struct Ref {
+    pub fw: usize,
+    pub idx: StdIdx,
+}
+
+const PREFIXES: &[&str] = &[
+    "ccss.math.content.",
+    "ccss.math.practice.",
+    "ccss.ela-literacy.",
+    "ccss.ela.literacy.",
+    "math.content.",
+    "ela-literacy.",
+    "ccss.",
+    "ccss ",
+    "ccssm ",
+    "ccss-",
+];
+
+/// Segments of a code spelling (see the module header).
+pub fn segments(raw: &str) -> Vec<String> {
+    let mut s = raw
+        .trim()
+        .trim_matches(|c: char| matches!(c, '(' | ')' | '[' | ']' | ',' | ';' | ':' | '"' | '\''));
+    let lower = s.to_ascii_lowercase();
+    for p in PREFIXES {
+        if lower.starts_with(p) && s.len() > p.len() {
+            s = &s[p.len()..];
+            break;
+        }
+    }
+    let mut out = Vec::new();
+    for part in s.split(|c: char| matches!(c, '.' | '-' | '_' | ' ' | '/' | '–' | '—')) {
+        let mut cur = String::new();
+        let mut prev: Option<bool> = None; // was the previous char a digit?
+        for ch in part.chars() {
+            if !ch.is_alphanumeric() {
+                continue;
+            }
+            let digit = ch.is_ascii_digit();
+            if prev.is_some_and(|p| p != digit) && !cur.is_empty() {
+                out.push(std::mem::take(&mut cur));
+            }
+            cur.extend(ch.to_uppercase());
+            prev = Some(digit);
+        }
+        if !cur.is_empty() {
+            out.push(cur);
+        }
+    }
+    out
+}
+
+/// The lookup key of a code spelling: its segments joined with `.`.
+pub fn normalize(raw: &str) -> String {
+    segments(raw).join(".")
+}
+
+/// True when the text has the shape of a standard code (used to tell a claimed code from a word).
+pub fn looks_like_code(raw: &str) -> bool {
+    let segs = segments(raw);
+    segs.len() >= 2
+        && segs.iter().any(|s| s.chars().all(|c| c.is_ascii_digit()))
+        && segs.iter().any(|s| s.chars().all(|c| c.is_ascii_alphabetic()))
+}
+
+/// The key variants under which a standard with code segments `segs` is registered.
+fn variants(segs: &[String]) -> Vec<String> {
+    let mut out = vec![segs.to_vec()];
+    // Without the cluster letter: a single-letter segment at position >= 2 followed by a number.
+    let is_num = |s: &String| s.chars().all(|c| c.is_ascii_digit());
+    if let Some(pos) = (2..segs.len().saturating_sub(1))
+        .find(|&i| segs[i].len() == 1 && segs[i].chars().all(|c| c.is_ascii_alphabetic()) && is_num(&segs[i + 1]))
+    {
+        let mut v = segs.to_vec();
+        v.remove(pos);
+        out.push(v);
+    }
+    // Without the HS prefix of a high-school conceptual category (HSA -> A).
+    if let Some(first) = segs.first() {
+        if first.len() == 3 && first.starts_with("HS") && first.chars().all(|c| c.is_ascii_alphabetic()) {
+            let extra: Vec<Vec<String>> = out
+                .iter()
+                .map(|v| {
+                    let mut v = v.clone();
+                    v[0] = v[0][2..].to_string();
+                    v
+                })
+                .collect();
+            out.extend(extra);
+        }
+    }
+    out.into_iter().map(|v| v.join(".")).collect()
+}
+
+/// Give headings without a code (CCSS math domains) the code their children share: the children's
+/// codes with the last segment removed, when that is the same for all of them.
+pub fn derive_heading_codes(fw: &mut Framework) {
+    for i in 0..fw.standards.len() {
+        let s = &fw.standards[i];
+        if s.code.is_some() || !s.kind.is_heading() || s.children.is_empty() {
+            continue;
+        }
+        let mut common: Option<String> = None;
+        let mut ok = true;
+        for &c in &s.children {
+            let Some(code) = fw.standards[c].code.as_deref() else {
+                ok = false;
+                break;
+            };
+            let Some(cut) = code.rfind(['.', '-']) else {
+                ok = false;
+                break;
+            };
+            let prefix = &code[..cut];
+            match &common {
+                None => common = Some(prefix.to_string()),
+                Some(p) if p == prefix => {}
+                Some(_) => {
+                    ok = false;
+                    break;
+                }
+            }
+        }
+        if ok {
+            if let Some(p) = common.filter(|p| !p.is_empty()) {
+                fw.standards[i].code = Some(p);
+            }
+        }
+    }
+}
+
+/// Every code key of a set of frameworks, for resolution and suggestions.
+#[derive(Debug, Default, Clone)]
+pub struct CodeIndex {
+    by_key: HashMap<String, Vec<Ref>>,
+    /// (key of the published code, the standard) for suggestions and suffix matches.
+    primary: Vec<(String, Ref)>,
+    primary_of: HashMap<Ref, String>,
+}
+
+impl CodeIndex {
+    pub fn build(frameworks: &[Framework]) -> CodeIndex {
+        let mut ix = CodeIndex::default();
+        for (f, fw) in frameworks.iter().enumerate() {
+            for (i, s) in fw.standards.iter().enumerate() {
+                let r = Ref { fw: f, idx: i };
+                let Some(code) = s.code.as_deref() else { continue };
+                let segs = segments(code);
+                if segs.is_empty() {
+                    continue;
+                }
+                ix.primary.push((segs.join("."), r));
+                ix.primary_of.insert(r, segs.join("."));
+                let mut keys = variants(&segs);
+                for alt in &s.alt_codes {
+                    keys.extend(variants(&segments(alt)));
+                }
+                keys.sort();
+                keys.dedup();
+                for k in keys {
+                    let v = ix.by_key.entry(k).or_default();
+                    if !v.contains(&r) {
+                        v.push(r);
+                    }
+                }
+            }
+        }
+        ix
+    }
+
+    /// Standards whose code is this spelling, in any framework (or only framework `fw`).
+    pub fn lookup(&self, raw: &str, fw: Option<usize>) -> Vec<Ref> {
+        let key = normalize(raw);
+        let mut found: Vec<Ref> = self
+            .by_key
+            .get(&key)
+            .map(|v| v.iter().copied().filter(|r| fw.is_none_or(|f| r.fw == f)).collect())
+            .unwrap_or_default();
+        if found.is_empty() {
+            // A heading the publisher did not make a node of (CCSS math groups domains across
+            // grades, so `5.MD` is no node): the nodes one level below it (5.MD.A, 5.MD.B, ...).
+            let depth = key.split('.').count() + 1;
+            let prefix = format!("{key}.");
+            found = self
+                .primary
+                .iter()
+                .filter(|(k, r)| {
+                    k.starts_with(&prefix) && k.split('.').count() == depth && fw.is_none_or(|f| r.fw == f)
+                })
+                .map(|(_, r)| *r)
+                .collect();
+            return found;
+        }
+        // Within one framework, a match on a published code wins over a match through a variant.
+        let exact: Vec<Ref> = found
+            .iter()
+            .copied()
+            .filter(|r| self.primary_of.get(r) == Some(&key))
+            .collect();
+        found.retain(|r| exact.contains(r) || !exact.iter().any(|e| e.fw == r.fw));
+        found
+    }
+
+    /// A code written relative to a grade (`C.6` in kindergarten, as some exports split
+    /// `K.CC.C.6` into `K` and `C.6`): the standards of that grade whose code ends with these
+    /// segments. Several may match; the caller decides.
+    pub fn lookup_partial(&self, frameworks: &[Framework], raw: &str, grade: Grade, fw: Option<usize>) -> Vec<Ref> {
+        let segs = segments(raw);
+        if segs.is_empty() {
+            return Vec::new();
+        }
+        let grade_seg = grade.label().to_ascii_uppercase();
+        let mut out = Vec::new();
+        for (key, r) in &self.primary {
+            if fw.is_some_and(|f| r.fw != f) {
+                continue;
+            }
+            let ks: Vec<&str> = key.split('.').collect();
+            if ks.len() <= segs.len() || ks[0] != grade_seg {
+                continue;
+            }
+            if ks[ks.len() - segs.len()..]
+                .iter()
+                .zip(&segs)
+                .all(|(a, b)| *a == b.as_str())
+                && frameworks[r.fw].standards[r.idx].grades.contains(&grade)
+            {
+                out.push(*r);
+            }
+        }
+        out
+    }
+
+    /// Up to `n` published codes closest to the spelling `raw` (restricted to framework `fw`).
+    pub fn suggest(&self, frameworks: &[Framework], raw: &str, fw: Option<usize>, n: usize) -> Vec<String> {
+        let key = normalize(raw);
+        let mut scored: Vec<(f64, String)> = self
+            .primary
+            .iter()
+            .filter(|(_, r)| fw.is_none_or(|f| r.fw == f))
+            .map(|(k, r)| {
+                let sim = strsim::jaro_winkler(&key, k) + 0.5 * strsim::normalized_levenshtein(&key, k);
+                (sim, frameworks[r.fw].standards[r.idx].display_code().to_string())
+            })
+            .collect();
+        scored.sort_by(|a, b| b.0.total_cmp(&a.0).then_with(|| a.1.cmp(&b.1)));
+        let mut out: Vec<String> = Vec::new();
+        for (_, c) in scored {
+            if !out.contains(&c) {
+                out.push(c);
+            }
+            if out.len() == n {
+                break;
+            }
+        }
+        out
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn spellings_normalize_alike() {
+        for (a, b) in [
+            ("4.NF.B.3", "4.nf.b.3"),
+            ("4.NF.B.3", "CCSS.Math.Content.4.NF.B.3"),
+            ("4.MD.C.5a", "4.MD.C.5.a"),
+            ("6.NS.C.7.C", "6.NS.C.7c"),
+            ("HSA-REI.B.3", "HSA.REI.B.3"),
+            ("MP1", "MP.1"),
+        ] {
+            assert_eq!(normalize(a), normalize(b), "{a} vs {b}");
+        }
+        assert_ne!(normalize("4.NF.B.3"), normalize("4.NF.B.4"));
+    }
+
+    #[test]
+    fn variants_drop_cluster_and_hs() {
+        let v = variants(&segments("HSA-REI.B.3"));
+        for k in ["HSA.REI.B.3", "HSA.REI.3", "A.REI.B.3", "A.REI.3"] {
+            assert!(v.contains(&k.to_string()), "{k} missing from {v:?}");
+        }
+        let v = variants(&segments("4.MD.C.5a"));
+        assert!(v.contains(&"4.MD.5.A".to_string()));
+        // NGSS codes have no cluster letter to drop.
+        assert_eq!(variants(&segments("MS-PS1-1")), vec!["MS.PS.1.1".to_string()]);
+    }
+
+    #[test]
+    fn code_shapes() {
+        assert!(looks_like_code("4.NF.3"));
+        assert!(looks_like_code("MS-PS1-1"));
+        assert!(looks_like_code("HSA-REI.B.3"));
+        assert!(!looks_like_code("Fractions"));
+        assert!(!looks_like_code("3.2"));
+    }
+}

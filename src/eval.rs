@@ -1,0 +1,135 @@
+//! Evaluation against a publisher's alignments: recall@k, MRR and the near-miss rate, overall and
+//! per grade.
+//!
+//! Scoring rule (that of `shared/eval/README.md`): an item is a hit at k when one of the first k
+//! suggested standards equals one of the publisher's standards at the publisher's depth — a
+//! suggested sub-standard (4.MD.C.5.a) counts for its standard (4.MD.C.5), and a suggested standard
+//! counts for its cluster (or domain) when the publisher gave only that. A near miss is an item
+//! whose first suggestion is wrong but lies in the cluster of one of the publisher's standards.
+//! Items whose publisher codes resolve to nothing in scope are counted apart (`unresolved`).
+
+use crate::align::{Matcher, Scope};
+use crate::codes::Ref;
+use crate::corpus::Corpus;
+use crate::model::{Kind, Unit};
+use serde::Serialize;
+use std::collections::BTreeMap;
+
+/// The depths at which recall is reported.
+pub const KS: [usize; 3] = [1, 5, 10];
+
+#[derive(Debug, Clone, Default, Serialize, PartialEq)]
+pub struct Metrics {
+    pub items: usize,
+    pub recall_at_1: f64,
+    pub recall_at_5: f64,
+    pub recall_at_10: f64,
+    pub mrr: f64,
+    /// Share of items whose first suggestion is in the right cluster but is the wrong standard.
+    pub near_miss: f64,
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct EvalReport {
+    pub overall: Metrics,
+    /// Per grade label of the items (`K`, `1`, ..., `HS`).
+    pub by_grade: BTreeMap<String, Metrics>,
+    /// Items whose publisher codes resolve to no standard in scope (left out of the metrics).
+    pub unresolved: Vec<String>,
+}
+
+/// Per-item outcome.
+#[derive(Debug, Clone, Default)]
+struct Tally {
+    n: usize,
+    hits: [usize; 3],
+    rr: f64,
+    near: usize,
+}
+
+impl Tally {
+    fn metrics(&self) -> Metrics {
+        let n = self.n.max(1) as f64;
+        let r = |x: usize| round4(x as f64 / n);
+        Metrics {
+            items: self.n,
+            recall_at_1: r(self.hits[0]),
+            recall_at_5: r(self.hits[1]),
+            recall_at_10: r(self.hits[2]),
+            mrr: round4(self.rr / n),
+            near_miss: r(self.near),
+        }
+    }
+}
+
+fn round4(x: f64) -> f64 {
+    (x * 10000.0).round() / 10000.0
+}
+
+/// Does suggestion `s` count for the publisher's standard `g`?
+pub fn hits(corpus: &Corpus, s: Ref, g: Ref) -> bool {
+    s == g || (s.fw == g.fw && corpus.ancestors(s).contains(&g))
+}
+
+fn cluster_of(corpus: &Corpus, r: Ref) -> Option<Ref> {
+    let fw = &corpus.frameworks[r.fw];
+    fw.ancestor_of_kind(r.idx, Kind::Cluster)
+        .map(|idx| Ref { fw: r.fw, idx })
+}
+
+/// Label used to group items by grade: the unit's grade or band as written.
+fn grade_label(u: &Unit) -> String {
+    match u.grade {
+        Some(g) if g.lo.0 >= 9 => "HS".to_string(),
+        Some(g) => g.to_string(),
+        None => "-".to_string(),
+    }
+}
+
+/// Match every item and score the suggestions against the publisher's standards.
+pub fn evaluate(m: &Matcher, items: &[Unit], scope: &Scope) -> EvalReport {
+    let fw = scope.frameworks.as_ref().filter(|f| f.len() == 1).map(|f| f[0]);
+    let mut overall = Tally::default();
+    let mut by: BTreeMap<String, Tally> = BTreeMap::new();
+    let mut unresolved = Vec::new();
+    let depth = *KS.iter().max().unwrap();
+    for u in items {
+        let grade = u.grade.filter(|g| g.lo == g.hi).map(|g| g.lo);
+        let gold: Vec<Ref> = m
+            .corpus
+            .resolve_claims(&u.claimed, grade, fw)
+            .into_iter()
+            .flat_map(|c| c.refs)
+            .collect();
+        if gold.is_empty() {
+            unresolved.push(u.id.clone());
+            continue;
+        }
+        let sugg = m.match_unit(u, scope, depth);
+        let first_hit = sugg.iter().position(|s| gold.iter().any(|g| hits(m.corpus, s.r, *g)));
+        let near = first_hit != Some(0)
+            && sugg
+                .first()
+                .and_then(|s| cluster_of(m.corpus, s.r))
+                .is_some_and(|c| gold.iter().any(|g| cluster_of(m.corpus, *g) == Some(c) || *g == c));
+        for t in [&mut overall, by.entry(grade_label(u)).or_default()] {
+            t.n += 1;
+            for (i, k) in KS.iter().enumerate() {
+                if first_hit.is_some_and(|p| p < *k) {
+                    t.hits[i] += 1;
+                }
+            }
+            if let Some(p) = first_hit {
+                t.rr += 1.0 / (p as f64 + 1.0);
+            }
+            if near {
+                t.near += 1;
+            }
+        }
+    }
+    EvalReport {
+        overall: overall.metrics(),
+        by_grade: by.into_iter().map(|(k, t)| (k, t.metrics())).collect(),
+        unresolved,
+    }
+}

@@ -1,0 +1,585 @@
+//! Unit lists: CSV, a JSON array (or an object with a `units` array), or JSON Lines.
+//!
+//! Recognised fields (names case-insensitive, others ignored): `id`, `title`, `text` or
+//! `description`, `grade`, `subject`, `standards` (also `claimed`, `codes`). Every error names the
+//! file and the line of the record.
+
+use crate::error::{Error, Location, Result};
+use crate::model::{Grade, GradeRange, Unit};
+use serde_json::{Map, Value};
+use std::path::Path;
+
+/// The serialisations a unit list comes in.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum UnitsFormat {
+    Csv,
+    /// A JSON array of objects, an object with a `units` array, or a single object. Text starting
+    /// with `{` whose first line is a complete object is read as JSON Lines.
+    Json,
+    Jsonl,
+}
+
+impl UnitsFormat {
+    /// The format implied by a file extension (`csv`, `tsv`, `json`, `jsonl`, `ndjson`).
+    pub fn from_path(path: &Path) -> Option<UnitsFormat> {
+        let ext = path.extension()?.to_str()?.to_ascii_lowercase();
+        match ext.as_str() {
+            "csv" | "tsv" => Some(UnitsFormat::Csv),
+            "json" => Some(UnitsFormat::Json),
+            "jsonl" | "ndjson" => Some(UnitsFormat::Jsonl),
+            _ => None,
+        }
+    }
+}
+
+/// Read a unit list in the given format. `path` is used for error locations and `origin`.
+pub fn read_units(path: &Path, text: &str, format: UnitsFormat) -> Result<Vec<Unit>> {
+    let text = text.strip_prefix('\u{feff}').unwrap_or(text);
+    if text.trim().is_empty() {
+        return Err(Error::input(Location::file(path), "file is empty"));
+    }
+    let units = match format {
+        UnitsFormat::Csv => read_csv(path, text)?,
+        UnitsFormat::Jsonl => read_jsonl(path, text)?,
+        UnitsFormat::Json => {
+            if text.trim_start().starts_with('{') && looks_like_jsonl(text) {
+                read_jsonl(path, text)?
+            } else {
+                read_json(path, text)?
+            }
+        }
+    };
+    if units.is_empty() {
+        return Err(Error::input(Location::file(path), "no units in file"));
+    }
+    Ok(units)
+}
+
+/// True when the first non-blank line is a complete JSON object and more non-blank lines follow.
+fn looks_like_jsonl(text: &str) -> bool {
+    let mut lines = text.lines().filter(|l| !l.trim().is_empty());
+    let first_ok = lines
+        .next()
+        .is_some_and(|l| matches!(serde_json::from_str::<Value>(l), Ok(Value::Object(_))));
+    first_ok && lines.next().is_some()
+}
+
+fn loc(path: &Path, line: u64, pointer: Option<String>) -> Location {
+    Location {
+        path: path.to_path_buf(),
+        line: Some(line),
+        pointer,
+    }
+}
+
+// ---------------------------------------------------------------------------------------------
+// JSON
+
+fn read_jsonl(path: &Path, text: &str) -> Result<Vec<Unit>> {
+    let mut out = Vec::new();
+    for (i, line) in text.lines().enumerate() {
+        let n = i as u64 + 1;
+        let line = line.trim();
+        if line.is_empty() {
+            continue;
+        }
+        let v: Value = serde_json::from_str(line).map_err(|e| {
+            Error::input(
+                loc(path, n, None),
+                format!("malformed JSON at column {}: {e}", e.column()),
+            )
+        })?;
+        match v {
+            Value::Object(m) => out.push(unit_from_object(path, n, None, &m)?),
+            other => {
+                return Err(Error::input(
+                    loc(path, n, None),
+                    format!("expected a JSON object per line, found {}", kind_of(&other)),
+                ))
+            }
+        }
+    }
+    Ok(out)
+}
+
+fn read_json(path: &Path, text: &str) -> Result<Vec<Unit>> {
+    let v: Value = serde_json::from_str(text)
+        .map_err(|e| Error::input(loc(path, e.line() as u64, None), format!("malformed JSON: {e}")))?;
+    let starts = element_lines(text);
+    let (items, prefix): (&Vec<Value>, &str) = match &v {
+        Value::Array(a) => (a, "$"),
+        Value::Object(m) => {
+            let key = m.keys().find(|k| k.eq_ignore_ascii_case("units"));
+            match key.and_then(|k| m.get(k)) {
+                Some(Value::Array(a)) => (a, "$.units"),
+                Some(other) => {
+                    return Err(Error::input(
+                        Location::pointer(path, "$.units"),
+                        format!("`units` must be an array, found {}", kind_of(other)),
+                    ))
+                }
+                None => return Ok(vec![unit_from_object(path, first_line(text), Some("$".into()), m)?]),
+            }
+        }
+        other => {
+            return Err(Error::input(
+                loc(path, first_line(text), None),
+                format!("expected a JSON array of unit objects, found {}", kind_of(other)),
+            ))
+        }
+    };
+    let mut out = Vec::with_capacity(items.len());
+    for (i, item) in items.iter().enumerate() {
+        // `starts` is exact for a top-level array; for `{"units": [...]}` it is recomputed below.
+        let line = if prefix == "$" { starts.get(i).copied() } else { None }
+            .or_else(|| units_element_line(text, i))
+            .unwrap_or(1);
+        let pointer = format!("{prefix}[{i}]");
+        match item {
+            Value::Object(m) => out.push(unit_from_object(path, line, Some(pointer), m)?),
+            other => {
+                return Err(Error::input(
+                    loc(path, line, Some(pointer)),
+                    format!("expected a unit object, found {}", kind_of(other)),
+                ))
+            }
+        }
+    }
+    Ok(out)
+}
+
+fn first_line(text: &str) -> u64 {
+    let skipped = text.len() - text.trim_start().len();
+    text[..skipped].matches('\n').count() as u64 + 1
+}
+
+/// Line numbers where the elements of the outermost array start (text must be valid JSON).
+fn element_lines(text: &str) -> Vec<u64> {
+    array_element_lines(text, 0)
+}
+
+/// Lines of the elements of the array found at nesting depth `target` + 1 (the first one).
+fn array_element_lines(text: &str, start: usize) -> Vec<u64> {
+    let mut out = Vec::new();
+    let mut depth = 0i32;
+    let mut in_str = false;
+    let mut esc = false;
+    let mut expect_value = false;
+    let mut line = 1 + text[..start].matches('\n').count() as u64;
+    for c in text[start..].chars() {
+        if c == '\n' {
+            line += 1;
+        }
+        if in_str {
+            if esc {
+                esc = false;
+            } else if c == '\\' {
+                esc = true;
+            } else if c == '"' {
+                in_str = false;
+            }
+            continue;
+        }
+        if depth == 1 && expect_value && !c.is_whitespace() && c != ']' {
+            out.push(line);
+            expect_value = false;
+        }
+        match c {
+            '"' => in_str = true,
+            '[' | '{' => {
+                depth += 1;
+                if depth == 1 {
+                    if c == '{' {
+                        return out; // not an array
+                    }
+                    expect_value = true;
+                }
+            }
+            ']' | '}' => {
+                depth -= 1;
+                if depth == 0 {
+                    return out;
+                }
+            }
+            ',' if depth == 1 => expect_value = true,
+            _ => {}
+        }
+    }
+    out
+}
+
+/// Line of element `i` of the `units` array in `{"units": [...]}`.
+fn units_element_line(text: &str, i: usize) -> Option<u64> {
+    let lower = text.to_ascii_lowercase();
+    let key = lower.find("\"units\"")?;
+    let open = key + text[key..].find('[')?;
+    array_element_lines(text, open).get(i).copied()
+}
+
+fn kind_of(v: &Value) -> &'static str {
+    match v {
+        Value::Null => "null",
+        Value::Bool(_) => "a boolean",
+        Value::Number(_) => "a number",
+        Value::String(_) => "a string",
+        Value::Array(_) => "an array",
+        Value::Object(_) => "an object",
+    }
+}
+
+/// Fields of one record, already reduced to strings.
+#[derive(Default)]
+struct Fields {
+    id: Option<String>,
+    title: Option<String>,
+    text: Option<String>,
+    grade: Option<String>,
+    subject: Option<String>,
+    standards: Vec<String>,
+}
+
+fn unit_from_object(path: &Path, line: u64, pointer: Option<String>, m: &Map<String, Value>) -> Result<Unit> {
+    let at = |field: &str| {
+        let p = pointer.as_ref().map(|p| format!("{p}.{field}"));
+        loc(path, line, p)
+    };
+    let get = |names: &[&str]| -> Option<(&str, &Value)> {
+        names.iter().find_map(|n| {
+            m.iter()
+                .find(|(k, _)| k.trim().eq_ignore_ascii_case(n))
+                .map(|(k, v)| (k.as_str(), v))
+        })
+    };
+    let string = |names: &[&str], allow_number: bool| -> Result<Option<String>> {
+        match get(names) {
+            None | Some((_, Value::Null)) => Ok(None),
+            Some((_, Value::String(s))) => Ok(Some(s.clone())),
+            Some((_, Value::Number(n))) if allow_number => Ok(Some(n.to_string())),
+            Some((k, other)) => Err(Error::input(
+                at(k),
+                format!("field `{k}` must be a string, found {}", kind_of(other)),
+            )),
+        }
+    };
+    let mut f = Fields {
+        id: string(&["id"], true)?,
+        title: string(&["title"], false)?,
+        text: match string(&["text"], false)? {
+            Some(t) if !t.trim().is_empty() => Some(t),
+            _ => string(&["description"], false)?,
+        },
+        subject: string(&["subject"], false)?,
+        ..Fields::default()
+    };
+    f.grade = match get(&["grade", "grades"]) {
+        None | Some((_, Value::Null)) => None,
+        Some((_, Value::String(s))) => Some(s.clone()),
+        Some((_, Value::Number(n))) => Some(n.to_string()),
+        Some((k, Value::Array(a))) => {
+            let mut parts = Vec::new();
+            for v in a {
+                match v {
+                    Value::String(s) => parts.push(s.clone()),
+                    Value::Number(n) => parts.push(n.to_string()),
+                    other => {
+                        return Err(Error::input(
+                            at(k),
+                            format!("field `{k}` must hold grades as strings, found {}", kind_of(other)),
+                        ))
+                    }
+                }
+            }
+            Some(parts.join("/"))
+        }
+        Some((k, other)) => {
+            return Err(Error::input(
+                at(k),
+                format!("field `{k}` must be a string, found {}", kind_of(other)),
+            ))
+        }
+    };
+    if let Some((k, v)) = get(&["standards", "claimed", "codes"]) {
+        match v {
+            Value::Null => {}
+            Value::String(s) => f.standards = split_codes(s),
+            Value::Array(a) => {
+                for item in a {
+                    match item {
+                        Value::String(s) => f.standards.extend(split_codes(s)),
+                        other => {
+                            return Err(Error::input(
+                                at(k),
+                                format!("field `{k}` must be a list of strings, found {} in it", kind_of(other)),
+                            ))
+                        }
+                    }
+                }
+            }
+            other => {
+                return Err(Error::input(
+                    at(k),
+                    format!(
+                        "field `{k}` must be a string or a list of strings, found {}",
+                        kind_of(other)
+                    ),
+                ))
+            }
+        }
+    }
+    build_unit(path, line, pointer.as_deref(), f)
+}
+
+// ---------------------------------------------------------------------------------------------
+// CSV
+
+fn read_csv(path: &Path, text: &str) -> Result<Vec<Unit>> {
+    let header_line = text.lines().find(|l| !l.trim().is_empty()).unwrap_or("");
+    let delim = if header_line.contains('\t') && !header_line.contains(',') {
+        b'\t'
+    } else if header_line.contains(';') && !header_line.contains(',') {
+        b';'
+    } else {
+        b','
+    };
+    if let Some(line) = unterminated_quote(text) {
+        return Err(Error::input(
+            Location::line(path, line),
+            "malformed CSV: quoted cell is never closed",
+        ));
+    }
+    let mut rdr = csv::ReaderBuilder::new()
+        .delimiter(delim)
+        .flexible(true)
+        .trim(csv::Trim::All)
+        .from_reader(text.as_bytes());
+    let csv_err = |e: csv::Error| {
+        let line = e.position().map(|p| p.line()).unwrap_or(1);
+        Error::input(Location::line(path, line), format!("malformed CSV: {e}"))
+    };
+    let headers = rdr.headers().map_err(csv_err)?.clone();
+    let header_lineno = first_line(text);
+    let col = |names: &[&str]| -> Option<usize> {
+        names
+            .iter()
+            .find_map(|n| headers.iter().position(|h| h.trim().eq_ignore_ascii_case(n)))
+    };
+    let c_title = col(&["title"]);
+    let c_text = col(&["text"]);
+    let c_desc = col(&["description"]);
+    if c_title.is_none() && c_text.is_none() && c_desc.is_none() {
+        return Err(Error::input(
+            Location::line(path, header_lineno),
+            format!(
+                "missing required column `title` or `text`/`description` (header has: {})",
+                headers.iter().collect::<Vec<_>>().join(", ")
+            ),
+        ));
+    }
+    let c_id = col(&["id"]);
+    let c_grade = col(&["grade", "grades"]);
+    let c_subject = col(&["subject"]);
+    let c_std = col(&["standards", "claimed", "codes"]);
+    let mut out = Vec::new();
+    for rec in rdr.records() {
+        let rec = rec.map_err(csv_err)?;
+        let line = rec.position().map(|p| p.line()).unwrap_or(0);
+        if rec.iter().all(|c| c.is_empty()) {
+            continue;
+        }
+        if rec.len() > headers.len() && rec.iter().skip(headers.len()).any(|c| !c.is_empty()) {
+            return Err(Error::input(
+                Location::line(path, line),
+                format!(
+                    "row has {} cells but the header has {} (quote cells that contain the delimiter)",
+                    rec.len(),
+                    headers.len()
+                ),
+            ));
+        }
+        let cell = |c: Option<usize>| c.and_then(|i| rec.get(i)).filter(|s| !s.is_empty()).map(str::to_string);
+        let f = Fields {
+            id: cell(c_id),
+            title: cell(c_title),
+            text: cell(c_text).or_else(|| cell(c_desc)),
+            grade: cell(c_grade),
+            subject: cell(c_subject),
+            standards: cell(c_std).map(|s| split_codes(&s)).unwrap_or_default(),
+        };
+        out.push(build_unit(path, line, None, f)?);
+    }
+    Ok(out)
+}
+
+/// The line where a quoted cell opens and never closes (the csv crate reads it to the end).
+fn unterminated_quote(text: &str) -> Option<u64> {
+    let mut line = 1u64;
+    let mut open: Option<u64> = None;
+    for c in text.chars() {
+        match c {
+            '\n' => line += 1,
+            '"' => open = if open.is_some() { None } else { Some(line) },
+            _ => {}
+        }
+    }
+    open
+}
+
+// ---------------------------------------------------------------------------------------------
+// shared
+
+/// Split a cell of codes on `;`, `,` and whitespace.
+pub fn split_codes(s: &str) -> Vec<String> {
+    s.split(|c: char| c == ';' || c == ',' || c == '|' || c.is_whitespace())
+        .map(|t| t.trim())
+        .filter(|t| !t.is_empty())
+        .map(str::to_string)
+        .collect()
+}
+
+/// Parse a grade cell: anything [`GradeRange::parse`] takes, plus `Grades 3-5`, and slash lists
+/// such as `3/4` or `8/G-CO` where a high-school domain (`A-REI`, `G-CO`, `HSF-IF`) stands for 9-12.
+pub fn parse_grade(s: &str) -> Option<GradeRange> {
+    let t = s.trim();
+    if let Some(r) = GradeRange::parse(t) {
+        return Some(r);
+    }
+    let lower = t.to_ascii_lowercase();
+    if let Some(rest) = lower.strip_prefix("grades") {
+        if let Some(r) = GradeRange::parse(rest) {
+            return Some(r);
+        }
+    }
+    let mut lo: Option<Grade> = None;
+    let mut hi: Option<Grade> = None;
+    for part in t.split('/').map(str::trim) {
+        let r = GradeRange::parse(part).or_else(|| {
+            is_hs_domain(part).then_some(GradeRange {
+                lo: Grade(9),
+                hi: Grade(12),
+            })
+        })?;
+        lo = Some(lo.map_or(r.lo, |g| g.min(r.lo)));
+        hi = Some(hi.map_or(r.hi, |g| g.max(r.hi)));
+    }
+    Some(GradeRange { lo: lo?, hi: hi? })
+}
+
+/// `A-REI`, `G-CO`, `HSF-IF`, `N-RN`, `S-ID`: a high-school conceptual category and domain.
+fn is_hs_domain(s: &str) -> bool {
+    let s = s.strip_prefix("HS").unwrap_or(s);
+    let Some((cat, dom)) = s.split_once('-') else {
+        return false;
+    };
+    matches!(cat, "N" | "A" | "F" | "G" | "S" | "M")
+        && (1..=4).contains(&dom.len())
+        && dom.chars().all(|c| c.is_ascii_uppercase())
+}
+
+fn build_unit(path: &Path, line: u64, pointer: Option<&str>, f: Fields) -> Result<Unit> {
+    let at = |field: &str| loc(path, line, pointer.map(|p| format!("{p}.{field}")));
+    let title = f.title.unwrap_or_default().trim().to_string();
+    let text = f.text.unwrap_or_default().trim().to_string();
+    if title.is_empty() && text.is_empty() {
+        return Err(Error::input(
+            loc(path, line, pointer.map(str::to_string)),
+            "unit has neither a title nor a text/description",
+        ));
+    }
+    let grade = match f.grade.as_deref().map(str::trim).filter(|g| !g.is_empty()) {
+        None => None,
+        Some(g) => Some(parse_grade(g).ok_or_else(|| {
+            Error::input(
+                at("grade"),
+                format!("field `grade`: not a grade or grade band: {g:?} (use e.g. 4, K, K-5, 6-8, HS)"),
+            )
+        })?),
+    };
+    let id =
+        f.id.map(|s| s.trim().to_string())
+            .filter(|s| !s.is_empty())
+            .unwrap_or_else(|| format!("row-{line}"));
+    let subject = f.subject.map(|s| s.trim().to_string()).filter(|s| !s.is_empty());
+    let mut claimed: Vec<String> = Vec::new();
+    for c in f.standards {
+        if !claimed.contains(&c) {
+            claimed.push(c);
+        }
+    }
+    Ok(Unit {
+        id,
+        title,
+        text,
+        grade,
+        subject,
+        claimed,
+        parent: None,
+        context: Vec::new(),
+        origin: format!("{}:{line}", path.display()),
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn p() -> &'static Path {
+        Path::new("u.jsonl")
+    }
+
+    #[test]
+    fn grade_variants() {
+        assert_eq!(parse_grade("4").unwrap().to_string(), "4");
+        assert_eq!(parse_grade("K-5").unwrap().to_string(), "K-5");
+        assert_eq!(parse_grade("HS").unwrap().to_string(), "9-12");
+        assert_eq!(parse_grade("3/4").unwrap().to_string(), "3-4");
+        assert_eq!(parse_grade("A-REI").unwrap().to_string(), "9-12");
+        assert_eq!(parse_grade("8/G-CO").unwrap().to_string(), "8-12");
+        assert_eq!(parse_grade("1/2/3/4/5/K").unwrap().to_string(), "K-5");
+        assert_eq!(parse_grade("Grades 3-5").unwrap().to_string(), "3-5");
+        assert!(parse_grade("fourth-ish").is_none());
+        assert!(parse_grade("X-Y").is_none());
+    }
+
+    #[test]
+    fn split_codes_separators() {
+        assert_eq!(
+            split_codes("4.NF.3; 4.NF.4,4.NF.5  6.EE.A.2c"),
+            ["4.NF.3", "4.NF.4", "4.NF.5", "6.EE.A.2c"]
+        );
+        assert!(split_codes(" ; ").is_empty());
+    }
+
+    #[test]
+    fn element_lines_of_array() {
+        let t = "[\n {\"a\": \"[,{\"},\n\n {\"b\": [1,2]}, 3\n]";
+        assert_eq!(element_lines(t), vec![2, 4, 4]);
+    }
+
+    #[test]
+    fn jsonl_numbers_and_aliases() {
+        let t =
+            "{\"ID\": 7, \"Title\": \"A\", \"Description\": \"d\", \"grade\": 4, \"Standards\": \"4.NF.3, 4.NF.4\"}\n";
+        let u = read_units(p(), t, UnitsFormat::Jsonl).unwrap();
+        assert_eq!(u[0].id, "7");
+        assert_eq!(u[0].text, "d");
+        assert_eq!(u[0].grade.unwrap().to_string(), "4");
+        assert_eq!(u[0].claimed, ["4.NF.3", "4.NF.4"]);
+        assert_eq!(u[0].origin, "u.jsonl:1");
+    }
+
+    #[test]
+    fn single_line_json_with_object_is_one_unit() {
+        let u = read_units(Path::new("u.json"), "{\"title\": \"A\"}", UnitsFormat::Json).unwrap();
+        assert_eq!(u.len(), 1);
+        assert_eq!(u[0].id, "row-1");
+    }
+
+    #[test]
+    fn units_wrapper_object_lines() {
+        let t = "{\"units\": [\n {\"title\": \"A\"},\n {\"title\": 5}\n]}";
+        let e = read_units(Path::new("w.json"), t, UnitsFormat::Json)
+            .unwrap_err()
+            .to_string();
+        assert!(e.starts_with("w.json:3 at $.units[1].title"), "{e}");
+    }
+}

@@ -1,0 +1,5 @@
+//! Readers for everything aligner takes in: standards frameworks ([`standards`]) and curricula
+//! ([`curriculum`]).
+
+pub mod curriculum;
+pub mod standards;

@@ -1,0 +1,585 @@
+//! Standards readers: one module per published format, and detection of the format from content.
+//!
+//! Every reader turns one file into a [`Framework`]: nodes in document order (parents before
+//! children), each with the publisher's identity in `uri`, text cleaned with [`crate::text::clean`],
+//! grades sorted and deduplicated, and children lists built by [`Framework::link_children`].
+//! Malformed input is an [`Error::Input`] naming the file and the line (CSV, XML, JSON syntax) or
+//! the JSON path (`$[0].children[3].text`) of the problem; readers never panic on input.
+//!
+//! | format | module | detected by |
+//! |---|---|---|
+//! | [`Format::AsnJson`] | [`asn_json`] | JSON array of nodes with `children` / `asn_*` keys |
+//! | [`Format::AsnXml`] | [`asn_xml`] | XML with an `rdf:RDF` root |
+//! | [`Format::AsnRdfJson`] | [`asn_rdf_json`] | JSON object of URI -> `http://purl.org/...` properties |
+//! | [`Format::Case`] | [`case`] | JSON object with `CFDocument` / `CFItems` |
+//! | [`Format::Opensalt`] | [`opensalt_csv`] | CSV header with `smartLevel` |
+//! | [`Format::Csv`] | [`csv`] | CSV header with `code` and `text` (or an alias) |
+
+pub mod asn_json;
+pub mod asn_rdf_json;
+pub mod asn_xml;
+pub mod case;
+pub mod csv;
+pub mod opensalt_csv;
+
+use crate::error::{Error, Location, Result};
+use crate::model::{Framework, Grade, GradeRange, Kind};
+use serde_json::{Map, Value};
+use std::path::Path;
+
+/// The formats standards are published in.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
+pub enum Format {
+    /// ASN JSON tree (nested `children`), e.g. CCSS from ASN.
+    AsnJson,
+    /// ASN RDF/XML, e.g. NGSS.
+    AsnXml,
+    /// ASN RDF/JSON (flat object of URI -> properties), e.g. state sets.
+    AsnRdfJson,
+    /// 1EdTech CASE JSON package (CFDocument / CFItems / CFAssociations).
+    Case,
+    /// OpenSALT spreadsheet CSV export (hierarchy from `smartLevel`).
+    Opensalt,
+    /// Plain CSV of a district's own standards.
+    Csv,
+}
+
+impl Format {
+    pub fn name(self) -> &'static str {
+        match self {
+            Format::AsnJson => "ASN JSON",
+            Format::AsnXml => "ASN RDF/XML",
+            Format::AsnRdfJson => "ASN RDF/JSON",
+            Format::Case => "CASE JSON",
+            Format::Opensalt => "OpenSALT CSV",
+            Format::Csv => "standards CSV",
+        }
+    }
+}
+
+/// Read one framework file, detecting its format unless `format` is given.
+pub fn read_framework(path: &Path, format: Option<Format>) -> Result<Framework> {
+    let text = crate::error::read_text(path)?;
+    read_framework_str(path, &text, format)
+}
+
+/// Read a framework from text already in memory (shipped data, stdin). `path` names the input in
+/// messages and in [`Framework::source`].
+pub fn read_framework_str(path: &Path, text: &str, format: Option<Format>) -> Result<Framework> {
+    let text = text.strip_prefix('\u{feff}').unwrap_or(text);
+    if text.trim().is_empty() {
+        return Err(Error::input(Location::file(path), "file is empty"));
+    }
+    let format = match format {
+        Some(f) => f,
+        None => detect(path, text)?,
+    };
+    match format {
+        Format::AsnJson => asn_json::read(path, text),
+        Format::AsnXml => asn_xml::read(path, text),
+        Format::AsnRdfJson => asn_rdf_json::read(path, text),
+        Format::Case => case::read(path, text),
+        Format::Opensalt => opensalt_csv::read(path, text),
+        Format::Csv => csv::read(path, text),
+    }
+}
+
+/// Tell the format of a standards file from its content.
+pub fn detect(path: &Path, text: &str) -> Result<Format> {
+    let t = text.strip_prefix('\u{feff}').unwrap_or(text).trim_start();
+    let fail = |msg: &str| Err(Error::input(Location::file(path), msg.to_string()));
+    if t.is_empty() {
+        return fail("file is empty");
+    }
+    // Keys and URIs are looked for near the start: the first nodes say what the file is.
+    let head = prefix(t, 64 * 1024);
+    match t.as_bytes()[0] {
+        b'<' => {
+            if t.contains("<rdf:RDF") || t.contains(":RDF ") || t.contains("<RDF") {
+                Ok(Format::AsnXml)
+            } else {
+                fail("XML, but not ASN RDF/XML (no rdf:RDF element); use --format to force one")
+            }
+        }
+        b'[' => {
+            if head.contains("\"children\"") || head.contains("\"asn_") {
+                Ok(Format::AsnJson)
+            } else {
+                fail("a JSON array, but not an ASN JSON tree (no `children` or `asn_statementNotation` keys)")
+            }
+        }
+        b'{' => {
+            if t.contains("\"CFDocument\"") || t.contains("\"CFItems\"") {
+                Ok(Format::Case)
+            } else if head.contains("\"http://purl.org/") {
+                Ok(Format::AsnRdfJson)
+            } else {
+                fail("a JSON object, but neither a CASE package (CFDocument/CFItems) nor ASN RDF/JSON (http://purl.org/ properties)")
+            }
+        }
+        _ => {
+            let header = csv_header(t);
+            let has = |name: &str| header.iter().any(|h| h == name);
+            if has("smartlevel") {
+                Ok(Format::Opensalt)
+            } else if has("code") && (has("text") || has("description") || has("statement")) {
+                Ok(Format::Csv)
+            } else {
+                fail("cannot tell the format: not JSON, not XML, and not a CSV with a `smartLevel` column or `code` and `text` columns")
+            }
+        }
+    }
+}
+
+fn prefix(s: &str, n: usize) -> &str {
+    if s.len() <= n {
+        return s;
+    }
+    let mut end = n;
+    while !s.is_char_boundary(end) {
+        end -= 1;
+    }
+    &s[..end]
+}
+
+/// The lower-cased, trimmed fields of a CSV's first record.
+fn csv_header(text: &str) -> Vec<String> {
+    let mut rdr = ::csv::ReaderBuilder::new()
+        .has_headers(false)
+        .flexible(true)
+        .from_reader(text.as_bytes());
+    match rdr.records().next() {
+        Some(Ok(rec)) => rec.iter().map(|h| h.trim().to_ascii_lowercase()).collect(),
+        _ => Vec::new(),
+    }
+}
+
+// ---------------------------------------------------------------------------------------------
+// Notices
+
+/// The CCSS copyright notice that must accompany CCSS text.
+pub const CCSS_NOTICE: &str = "© Copyright 2010. National Governors Association Center for Best Practices and Council of Chief State School Officers. All rights reserved.";
+
+/// Attribution for data from the Achievement Standards Network.
+pub const ASN_NOTICE: &str = "Data from the Achievement Standards Network (ASN), © JES & Co., licensed under Creative Commons Attribution 3.0 United States (CC BY 3.0 US, http://creativecommons.org/licenses/by/3.0/us/). Attribution: JES & Co.";
+
+/// The NGSS copyright and trademark notice.
+pub const NGSS_NOTICE: &str = "© Copyright 2013 Achieve, Inc. All rights reserved. NGSS (Next Generation Science Standards) is a registered trademark of Achieve. Neither Achieve nor the lead states and partners that developed the Next Generation Science Standards were involved in the production of, and do not endorse, this product.";
+
+// ---------------------------------------------------------------------------------------------
+// Shared helpers
+
+/// A short id: lower case ASCII letters and digits, runs of anything else as one `-`.
+pub fn slug(s: &str) -> String {
+    let mut out = String::new();
+    for c in s.chars() {
+        if c.is_ascii_alphanumeric() {
+            out.push(c.to_ascii_lowercase());
+        } else if !out.is_empty() && !out.ends_with('-') {
+            out.push('-');
+        }
+    }
+    while out.ends_with('-') {
+        out.pop();
+    }
+    out
+}
+
+/// CCSS dot-notation prefixes that ASN and CASE put before the code.
+const CCSS_PREFIXES: &[&str] = &["CCSS.Math.Content.", "CCSS.Math.Practice.", "CCSS.ELA-Literacy."];
+
+/// `CCSS.Math.Content.4.NF.B.3` -> `4.NF.B.3`; `None` when the code has no CCSS prefix.
+pub fn strip_ccss_prefix(code: &str) -> Option<&str> {
+    CCSS_PREFIXES
+        .iter()
+        .find_map(|p| code.strip_prefix(p))
+        .filter(|rest| !rest.is_empty())
+}
+
+/// Code and alternative spellings for a published code: the CCSS prefix removed when there is one,
+/// the original kept in the alternatives.
+pub(crate) fn split_code(raw: &str) -> (String, Vec<String>) {
+    let raw = raw.trim();
+    match strip_ccss_prefix(raw) {
+        Some(short) => (short.to_string(), vec![raw.to_string()]),
+        None => (raw.to_string(), Vec::new()),
+    }
+}
+
+/// True for CCSS practice / anchor codes (after the prefix is removed): `MP1`, `CCRA.R.1`.
+pub(crate) fn is_practice_code(code: &str) -> bool {
+    code.starts_with("CCRA.") || (code.starts_with("MP") && code[2..].chars().all(|c| c.is_ascii_digit() || c == '.'))
+}
+
+/// One grade from a publisher's label: `K`, `KG`, `Pre-K`, `PK`, `09`, `Grade 4`, or the last
+/// segment of an ASN education-level URI (`.../ASNEducationLevel/K`).
+pub fn grade_from_label(label: &str) -> Option<Grade> {
+    let l = label.trim();
+    let l = l.rsplit('/').next().unwrap_or(l);
+    Grade::parse(l).or_else(|| match l.to_ascii_lowercase().as_str() {
+        "prek" | "pre-k" | "pk" | "p" => Some(Grade::PK),
+        "ae" | "adult" | "postsecondary" | "higher education" => Some(Grade::ADULT),
+        _ => None,
+    })
+}
+
+/// A list of grades: `4`, `K-2`, `K;1;2`, `KG,01,02`, `09.10` (a spreadsheet slip), `HS`.
+/// `None` when any part is not a grade.
+pub fn parse_grade_list(s: &str) -> Option<Vec<Grade>> {
+    fn part(p: &str, out: &mut Vec<Grade>) -> Option<()> {
+        if let Some(g) = grade_from_label(p) {
+            out.push(g);
+        } else if let Some(r) = GradeRange::parse(p) {
+            out.extend((r.lo.0..=r.hi.0).map(Grade));
+        } else if p.contains(['.', ' ']) {
+            for q in p.split(['.', ' ']).filter(|q| !q.is_empty()) {
+                part(q, out)?;
+            }
+        } else {
+            return None;
+        }
+        Some(())
+    }
+    let mut out = Vec::new();
+    for p in s.split([',', ';', '|', '/']).map(str::trim).filter(|p| !p.is_empty()) {
+        part(p, &mut out)?;
+    }
+    if out.is_empty() {
+        return None;
+    }
+    out.sort();
+    out.dedup();
+    Some(out)
+}
+
+/// Map a publisher's kind label to a [`Kind`]. `None` for labels aligner does not know.
+pub fn kind_from_label(label: &str) -> Option<Kind> {
+    let l = label.trim().to_ascii_lowercase();
+    Some(match l.as_str() {
+        "domain" | "conceptual category" => Kind::Domain,
+        "cluster" => Kind::Cluster,
+        "standard" | "content standard" | "indicator" | "objective" | "benchmark" | "expectation"
+        | "learning target" => Kind::Standard,
+        "component" | "substandard" | "sub-standard" => Kind::Component,
+        "grade level" | "grade" | "grade band" => Kind::Grade,
+        "strand" | "category" | "section" | "grouping" | "subject" | "course" => Kind::Grouping,
+        "topic" | "disciplinary core idea" => Kind::Topic,
+        "performance expectation" => Kind::PerformanceExpectation,
+        "element" | "supporting element" => Kind::Element,
+        "practice" | "standard for mathematical practice" | "anchor standard" => Kind::Practice,
+        _ => return None,
+    })
+}
+
+/// A subject slug guessed from a title or file name: `math`, `ela`, `science`, `social-studies`,
+/// `arts`; empty when nothing fits.
+pub fn subject_from_hint(hint: &str) -> String {
+    let h = hint.to_ascii_lowercase();
+    let has = |w: &str| h.contains(w);
+    let s = if has("math") {
+        "math"
+    } else if has("ela") || has("english") || has("literacy") || has("reading") || has("language arts") {
+        "ela"
+    } else if has("science") {
+        "science"
+    } else if has("history") || has("social") || has("civics") || has("geograph") || has("economic") {
+        "social-studies"
+    } else if has("arts") || has("music") {
+        "arts"
+    } else {
+        ""
+    };
+    s.to_string()
+}
+
+/// Note kind for a publisher's comment: `example` when it starts like one ("For example",
+/// "Example:", "e.g."), else `comment`.
+pub(crate) fn note_kind(text: &str) -> &'static str {
+    let lower = text.trim_start().to_ascii_lowercase();
+    if lower.starts_with("for example") || lower.starts_with("example") || lower.starts_with("e.g.") {
+        "example"
+    } else {
+        "comment"
+    }
+}
+
+/// Kinds for nodes whose publisher gave none (`fixed[i]` false), from the shape of the tree:
+/// top-level nodes with children are [`Kind::Grouping`]; a node with a parent, a code and only
+/// leaf children is a [`Kind::Standard`] (its children [`Kind::Component`]s); other nodes with
+/// children are [`Kind::Domain`] at depth 1 and [`Kind::Cluster`] deeper; leaves are
+/// [`Kind::Standard`] unless their parent is a standard. Parents must come before children.
+pub(crate) fn infer_kinds(standards: &mut [crate::model::Standard], fixed: &[bool]) {
+    let n = standards.len();
+    let mut kids: Vec<Vec<usize>> = vec![Vec::new(); n];
+    let mut depth = vec![0usize; n];
+    for i in 0..n {
+        if let Some(p) = standards[i].parent {
+            kids[p].push(i);
+            depth[i] = depth[p] + 1;
+        }
+    }
+    for i in 0..n {
+        if fixed[i] {
+            continue;
+        }
+        let kind = if !kids[i].is_empty() {
+            if depth[i] == 0 {
+                Kind::Grouping
+            } else if standards[i].code.is_some() && kids[i].iter().all(|&c| kids[c].is_empty()) {
+                Kind::Standard
+            } else if depth[i] == 1 {
+                Kind::Domain
+            } else {
+                Kind::Cluster
+            }
+        } else {
+            match standards[i].parent {
+                Some(p) if standards[p].kind == Kind::Standard => Kind::Component,
+                _ => Kind::Standard,
+            }
+        };
+        standards[i].kind = kind;
+    }
+}
+
+/// Final checks shared by all readers: every node has a uri, parents come before children, grades
+/// are sorted and deduplicated; then children lists are built.
+pub(crate) fn finish(path: &Path, mut fw: Framework) -> Result<Framework> {
+    let mut seen = std::collections::HashSet::new();
+    for (i, s) in fw.standards.iter_mut().enumerate() {
+        if s.uri.trim().is_empty() {
+            return Err(Error::input(
+                Location::file(path),
+                format!(
+                    "node {} ({}) has no identifier",
+                    i + 1,
+                    s.code.as_deref().unwrap_or(&s.text)
+                ),
+            ));
+        }
+        if !seen.insert(s.uri.clone()) {
+            return Err(Error::input(
+                Location::file(path),
+                format!("identifier {} is used by more than one node", s.uri),
+            ));
+        }
+        if let Some(p) = s.parent {
+            if p >= i {
+                return Err(Error::input(
+                    Location::file(path),
+                    format!("node {} is listed before its parent", s.uri),
+                ));
+            }
+        }
+        s.grades.sort();
+        s.grades.dedup();
+        if let Some(c) = &s.code {
+            s.alt_codes.retain(|a| a != c);
+        }
+        let mut seen_alt = std::collections::HashSet::new();
+        s.alt_codes.retain(|a| !a.is_empty() && seen_alt.insert(a.clone()));
+    }
+    fw.link_children();
+    Ok(fw)
+}
+
+// ---------------------------------------------------------------------------------------------
+// JSON helpers: serde_json errors with line numbers, typed access with JSON paths.
+
+/// Parse JSON text; syntax errors name the file and line.
+pub(crate) fn parse_json(path: &Path, text: &str) -> Result<Value> {
+    serde_json::from_str(text).map_err(|e| {
+        let msg = e.to_string();
+        // serde_json appends " at line L column C"; the line goes into the location.
+        let msg = match msg.rfind(" at line ") {
+            Some(i) => format!("invalid JSON: {} (column {})", &msg[..i], e.column()),
+            None => format!("invalid JSON: {msg}"),
+        };
+        Error::input(Location::line(path, e.line() as u64), msg)
+    })
+}
+
+pub(crate) fn json_type(v: &Value) -> &'static str {
+    match v {
+        Value::Null => "null",
+        Value::Bool(_) => "a boolean",
+        Value::Number(_) => "a number",
+        Value::String(_) => "a string",
+        Value::Array(_) => "an array",
+        Value::Object(_) => "an object",
+    }
+}
+
+/// Typed access to JSON values that reports the JSON path of a wrong type or a missing field.
+pub(crate) struct Json<'a> {
+    pub path: &'a Path,
+}
+
+impl<'a> Json<'a> {
+    pub fn err(&self, ptr: &str, msg: impl Into<String>) -> Error {
+        Error::input(Location::pointer(self.path, ptr), msg)
+    }
+
+    pub fn wrong(&self, ptr: &str, expected: &str, v: &Value) -> Error {
+        self.err(ptr, format!("expected {expected}, found {}", json_type(v)))
+    }
+
+    pub fn object<'v>(&self, v: &'v Value, ptr: &str) -> Result<&'v Map<String, Value>> {
+        v.as_object().ok_or_else(|| self.wrong(ptr, "an object", v))
+    }
+
+    pub fn array<'v>(&self, v: &'v Value, ptr: &str) -> Result<&'v Vec<Value>> {
+        v.as_array().ok_or_else(|| self.wrong(ptr, "an array", v))
+    }
+
+    /// An optional string field; null counts as absent.
+    pub fn opt_str<'v>(&self, obj: &'v Map<String, Value>, key: &str, ptr: &str) -> Result<Option<&'v str>> {
+        match obj.get(key) {
+            None | Some(Value::Null) => Ok(None),
+            Some(Value::String(s)) => Ok(Some(s)),
+            Some(v) => Err(self.wrong(&format!("{ptr}.{key}"), "a string", v)),
+        }
+    }
+
+    /// A required string field.
+    pub fn req_str<'v>(&self, obj: &'v Map<String, Value>, key: &str, ptr: &str) -> Result<&'v str> {
+        self.opt_str(obj, key, ptr)?
+            .ok_or_else(|| self.err(ptr, format!("missing required field `{key}`")))
+    }
+
+    /// An optional array field; null counts as absent.
+    pub fn opt_array<'v>(&self, obj: &'v Map<String, Value>, key: &str, ptr: &str) -> Result<Option<&'v Vec<Value>>> {
+        match obj.get(key) {
+            None | Some(Value::Null) => Ok(None),
+            Some(Value::Array(a)) => Ok(Some(a)),
+            Some(v) => Err(self.wrong(&format!("{ptr}.{key}"), "an array", v)),
+        }
+    }
+
+    /// A field that may be one value or an array of values (ASN does both): the values with their
+    /// paths.
+    pub fn one_or_many<'v>(&self, obj: &'v Map<String, Value>, key: &str, ptr: &str) -> Vec<(&'v Value, String)> {
+        match obj.get(key) {
+            None | Some(Value::Null) => Vec::new(),
+            Some(Value::Array(a)) => a
+                .iter()
+                .enumerate()
+                .map(|(i, v)| (v, format!("{ptr}.{key}[{i}]")))
+                .collect(),
+            Some(v) => vec![(v, format!("{ptr}.{key}"))],
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn slugs() {
+        assert_eq!(slug("DC english"), "dc-english");
+        assert_eq!(slug("  What Standards Could Be! "), "what-standards-could-be");
+        assert_eq!(slug("ccsso_ela_item"), "ccsso-ela-item");
+    }
+
+    #[test]
+    fn grade_lists() {
+        let g = |v: &[i8]| v.iter().map(|&n| Grade(n)).collect::<Vec<_>>();
+        assert_eq!(parse_grade_list("K-2"), Some(g(&[0, 1, 2])));
+        assert_eq!(parse_grade_list("K;1;2"), Some(g(&[0, 1, 2])));
+        assert_eq!(parse_grade_list("KG,01,02"), Some(g(&[0, 1, 2])));
+        assert_eq!(parse_grade_list("09.10"), Some(g(&[9, 10])));
+        assert_eq!(parse_grade_list("HS"), Some(g(&[9, 10, 11, 12])));
+        assert_eq!(parse_grade_list("Pre-K"), Some(g(&[-1])));
+        assert_eq!(parse_grade_list("4"), Some(g(&[4])));
+        assert_eq!(parse_grade_list("grade X"), None);
+        assert_eq!(parse_grade_list(""), None);
+    }
+
+    #[test]
+    fn ccss_prefixes() {
+        assert_eq!(strip_ccss_prefix("CCSS.Math.Content.4.NF.B.3"), Some("4.NF.B.3"));
+        assert_eq!(strip_ccss_prefix("CCSS.ELA-Literacy.RL.K.1"), Some("RL.K.1"));
+        assert_eq!(strip_ccss_prefix("CCSS.Math.Practice.MP1"), Some("MP1"));
+        assert_eq!(strip_ccss_prefix("4.NF.3"), None);
+        assert!(is_practice_code("MP1") && is_practice_code("CCRA.R.1") && !is_practice_code("MD.1"));
+    }
+
+    #[test]
+    fn detects_formats() {
+        let p = Path::new("x");
+        assert_eq!(detect(p, "[{\"id\":\"a\",\"children\":[]}]").unwrap(), Format::AsnJson);
+        assert_eq!(detect(p, "{\"CFDocument\":{}}").unwrap(), Format::Case);
+        assert_eq!(
+            detect(p, "{\"http://x\":{\"http://purl.org/dc/terms/description\":[]}}").unwrap(),
+            Format::AsnRdfJson
+        );
+        assert_eq!(
+            detect(p, "<?xml version=\"1.0\"?><rdf:RDF></rdf:RDF>").unwrap(),
+            Format::AsnXml
+        );
+        assert_eq!(
+            detect(p, "identifier,smartLevel,fullStatement\n").unwrap(),
+            Format::Opensalt
+        );
+        assert_eq!(detect(p, "Code,Description,Grade\n").unwrap(), Format::Csv);
+        let e = detect(Path::new("odd.txt"), "hello world").unwrap_err().to_string();
+        assert!(e.contains("odd.txt"), "{e}");
+    }
+}
+
+/// Document order for a hierarchy given as child lists (and parent links as a fallback): a
+/// depth-first walk from `roots` in the publisher's child order, then any node not reached, under
+/// its `parent_hint` when that was placed, else as a new root. Each node appears once, after its
+/// parent; cycles and repeated children are cut. Returns `(node, parent)` pairs.
+pub(crate) fn tree_order(
+    roots: &[usize],
+    children: &[Vec<usize>],
+    parent_hint: &[Option<usize>],
+) -> Vec<(usize, Option<usize>)> {
+    let n = children.len();
+    let mut placed = vec![false; n];
+    let mut out = Vec::with_capacity(n);
+    fn walk(
+        start: usize,
+        parent: Option<usize>,
+        children: &[Vec<usize>],
+        placed: &mut [bool],
+        out: &mut Vec<(usize, Option<usize>)>,
+    ) {
+        let mut stack = vec![(start, parent)];
+        while let Some((node, parent)) = stack.pop() {
+            if placed[node] {
+                continue;
+            }
+            placed[node] = true;
+            out.push((node, parent));
+            for &c in children[node].iter().rev() {
+                if !placed[c] {
+                    stack.push((c, Some(node)));
+                }
+            }
+        }
+    }
+    for &r in roots {
+        walk(r, None, children, &mut placed, &mut out);
+    }
+    for i in 0..n {
+        if placed[i] {
+            continue;
+        }
+        // Climb to the highest unplaced ancestor, so a detached subtree keeps its shape.
+        let mut top = i;
+        let mut steps = 0;
+        while let Some(p) = parent_hint[top] {
+            if placed[p] || steps > n {
+                break;
+            }
+            top = p;
+            steps += 1;
+        }
+        let parent = parent_hint[top].filter(|&p| placed[p]);
+        walk(top, parent, children, &mut placed, &mut out);
+    }
+    out
+}

@@ -1,0 +1,21 @@
+//! aligner: a standards-alignment analyzer.
+//!
+//! The data flows through the modules in this order: [`ingest`] reads standards frameworks and
+//! curricula into the [`model`]; [`codes`] parses and resolves standard codes; [`index`] keeps the
+//! frameworks in a tantivy index on disk; [`align`] matches units to standards and checks claims;
+//! [`report`] computes coverage and renders it. The binary's [`cli`] wires them to subcommands.
+
+pub mod align;
+pub mod cli;
+pub mod codes;
+pub mod corpus;
+pub mod error;
+pub mod eval;
+pub mod index;
+pub mod ingest;
+pub mod model;
+pub mod report;
+pub mod shipped;
+pub mod text;
+
+pub use error::{Error, Result};

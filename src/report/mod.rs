@@ -1,0 +1,29 @@
+//! Reports: coverage computation, then one renderer per output format. The generic [`Table`] is
+//! what the listing commands (frameworks, show, search) render to table, CSV or Markdown; JSON
+//! output is serialized from typed structs.
+
+pub mod table;
+pub mod view;
+
+pub use table::Table;
+
+/// Output formats. Not every command offers every one (`--help` lists what each takes).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
+pub enum OutputFormat {
+    /// Aligned text table for people.
+    Table,
+    /// One JSON document.
+    Json,
+    /// JSON Lines: one object per line.
+    Jsonl,
+    /// CSV with a header row.
+    Csv,
+    /// Markdown, for minutes and issue trackers.
+    Md,
+}
+
+/// Write JSON followed by a newline.
+pub fn write_json<W: std::io::Write + ?Sized, T: serde::Serialize>(out: &mut W, value: &T) -> std::io::Result<()> {
+    serde_json::to_writer_pretty(&mut *out, value).map_err(std::io::Error::other)?;
+    writeln!(out)
+}

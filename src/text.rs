@@ -1,0 +1,327 @@
+//! Text clean-up shared by readers: HTML entities and tags, whitespace.
+//!
+//! Published standards text carries HTML: ASN exports encode it (`&lt;sup&gt;★&lt;/sup&gt;`,
+//! `&quot;`), state sets and OpenSALT exports carry raw markup (`<ul><li>`, `<br />`). [`clean`]
+//! turns any of these into plain text with single spaces.
+
+/// HTML tags that sit inside a word (`x<sup>2</sup>`): removed without leaving a space.
+const INLINE_TAGS: &[&str] = &[
+    "a", "abbr", "b", "big", "code", "em", "font", "i", "s", "small", "span", "strike", "strong", "sub", "sup", "tt",
+    "u",
+];
+
+/// Block-level tags: replaced by a space so the words on either side stay apart.
+const BLOCK_TAGS: &[&str] = &[
+    "blockquote",
+    "br",
+    "dd",
+    "div",
+    "dl",
+    "dt",
+    "h1",
+    "h2",
+    "h3",
+    "h4",
+    "h5",
+    "h6",
+    "hr",
+    "img",
+    "li",
+    "ol",
+    "p",
+    "pre",
+    "table",
+    "tbody",
+    "td",
+    "th",
+    "thead",
+    "tr",
+    "ul",
+];
+
+/// Named entities that occur in standards text (the XML five, typography, math symbols).
+const ENTITIES: &[(&str, &str)] = &[
+    ("amp", "&"),
+    ("lt", "<"),
+    ("gt", ">"),
+    ("quot", "\""),
+    ("apos", "'"),
+    ("nbsp", " "),
+    ("ndash", "–"),
+    ("mdash", "—"),
+    ("lsquo", "‘"),
+    ("rsquo", "’"),
+    ("ldquo", "“"),
+    ("rdquo", "”"),
+    ("hellip", "…"),
+    ("bull", "•"),
+    ("middot", "·"),
+    ("deg", "°"),
+    ("times", "×"),
+    ("divide", "÷"),
+    ("minus", "−"),
+    ("plusmn", "±"),
+    ("le", "≤"),
+    ("ge", "≥"),
+    ("ne", "≠"),
+    ("asymp", "≈"),
+    ("radic", "√"),
+    ("infin", "∞"),
+    ("pi", "π"),
+    ("theta", "θ"),
+    ("frac12", "½"),
+    ("frac14", "¼"),
+    ("frac34", "¾"),
+    ("sup2", "²"),
+    ("sup3", "³"),
+    ("copy", "©"),
+    ("reg", "®"),
+    ("trade", "™"),
+    ("eacute", "é"),
+    ("egrave", "è"),
+    ("aacute", "á"),
+    ("iacute", "í"),
+    ("oacute", "ó"),
+    ("uacute", "ú"),
+    ("ntilde", "ñ"),
+    ("uuml", "ü"),
+    ("ouml", "ö"),
+    ("auml", "ä"),
+    ("ccedil", "ç"),
+    ("larr", "←"),
+    ("rarr", "→"),
+    ("harr", "↔"),
+    ("star", "☆"),
+];
+
+/// Plain text from publisher text: HTML entities decoded (named, `&#39;`, `&#x2014;`), known HTML
+/// tags removed (inline ones such as `<sup>` without a space, block ones such as `<li>` as a
+/// space), whitespace collapsed to single spaces and trimmed. A `<` that does not start a known tag
+/// (`a < b`, `x<y`) is kept.
+pub fn clean(s: &str) -> String {
+    let decoded = decode_entities(s);
+    let stripped = strip_tags(&decoded);
+    collapse_whitespace(&stripped)
+}
+
+/// Collapse runs of whitespace (including non-breaking spaces) to one space and trim.
+pub fn collapse_whitespace(s: &str) -> String {
+    let mut out = String::with_capacity(s.len());
+    for word in s.split(|c: char| c.is_whitespace()) {
+        if word.is_empty() {
+            continue;
+        }
+        if !out.is_empty() {
+            out.push(' ');
+        }
+        out.push_str(word);
+    }
+    out
+}
+
+/// Decode HTML character references. Unknown or malformed references are left as they are.
+pub fn decode_entities(s: &str) -> String {
+    if !s.contains('&') {
+        return s.to_string();
+    }
+    let mut out = String::with_capacity(s.len());
+    let mut rest = s;
+    while let Some(i) = rest.find('&') {
+        out.push_str(&rest[..i]);
+        let after = &rest[i + 1..];
+        match after.find(';').filter(|&j| j > 0 && j <= 10) {
+            Some(j) => {
+                let name = &after[..j];
+                if let Some(c) = resolve_entity(name) {
+                    out.push_str(&c);
+                    rest = &after[j + 1..];
+                    continue;
+                }
+                out.push('&');
+                rest = after;
+            }
+            None => {
+                out.push('&');
+                rest = after;
+            }
+        }
+    }
+    out.push_str(rest);
+    out
+}
+
+fn resolve_entity(name: &str) -> Option<String> {
+    if let Some(num) = name.strip_prefix('#') {
+        let code = if let Some(hex) = num.strip_prefix('x').or_else(|| num.strip_prefix('X')) {
+            u32::from_str_radix(hex, 16).ok()?
+        } else {
+            num.parse::<u32>().ok()?
+        };
+        // Windows-1252 code points that HTML maps to typography (&#150; is an en dash).
+        let code = match code {
+            0x91 => 0x2018,
+            0x92 => 0x2019,
+            0x93 => 0x201C,
+            0x94 => 0x201D,
+            0x96 => 0x2013,
+            0x97 => 0x2014,
+            0x85 => 0x2026,
+            c => c,
+        };
+        return char::from_u32(code).filter(|&c| c != '\0').map(String::from);
+    }
+    ENTITIES.iter().find(|(n, _)| *n == name).map(|(_, v)| v.to_string())
+}
+
+/// Remove known HTML tags; see [`clean`].
+pub fn strip_tags(s: &str) -> String {
+    if !s.contains('<') {
+        return s.to_string();
+    }
+    let mut out = String::with_capacity(s.len());
+    let mut rest = s;
+    while let Some(i) = rest.find('<') {
+        out.push_str(&rest[..i]);
+        let after = &rest[i..];
+        match tag_len(after) {
+            Some((len, block)) => {
+                if block {
+                    out.push(' ');
+                }
+                rest = &after[len..];
+            }
+            None => {
+                out.push('<');
+                rest = &after[1..];
+            }
+        }
+    }
+    out.push_str(rest);
+    out
+}
+
+/// When `s` starts with a known tag (`<sup>`, `</li>`, `<br />`, `<p class="x">`), its byte length
+/// and whether it is a block tag.
+fn tag_len(s: &str) -> Option<(usize, bool)> {
+    let body = s.strip_prefix('<')?;
+    let body = body.strip_prefix('/').unwrap_or(body);
+    let name_len = body.find(|c: char| !c.is_ascii_alphanumeric()).unwrap_or(body.len());
+    if name_len == 0 {
+        return None;
+    }
+    let name = body[..name_len].to_ascii_lowercase();
+    let next = body[name_len..].chars().next()?;
+    if !(next == '>' || next == '/' || next.is_whitespace()) {
+        return None;
+    }
+    let block = if INLINE_TAGS.contains(&name.as_str()) {
+        false
+    } else if BLOCK_TAGS.contains(&name.as_str()) {
+        true
+    } else {
+        return None;
+    };
+    let close = s.find('>')?;
+    // A tag does not span another `<`.
+    if s[1..close].contains('<') {
+        return None;
+    }
+    Some((close + 1, block))
+}
+
+/// Undo Mac Roman text that was read as Latin-1 (a spreadsheet export defect): `9Ñ10` for `9—10`,
+/// `Ð` for `–`, `É` for `…`, `Õ` for `’`, and C1 control characters such as U+008E for `é`.
+/// Only characters that are almost never meant literally in English standards text are mapped;
+/// call it only when [`looks_mac_roman`] says the text has the defect.
+pub fn fix_mac_roman(s: &str) -> String {
+    s.chars()
+        .map(|c| match c {
+            'Ñ' => '—',
+            'Ð' => '–',
+            'É' => '…',
+            'Ò' => '“',
+            'Ó' => '”',
+            'Ô' => '‘',
+            'Õ' => '’',
+            '\u{80}' => 'Ä',
+            '\u{81}' => 'Å',
+            '\u{82}' => 'Ç',
+            '\u{83}' => 'É',
+            '\u{84}' => 'Ñ',
+            '\u{85}' => 'Ö',
+            '\u{86}' => 'Ü',
+            '\u{87}' => 'á',
+            '\u{88}' => 'à',
+            '\u{89}' => 'â',
+            '\u{8a}' => 'ä',
+            '\u{8b}' => 'ã',
+            '\u{8c}' => 'å',
+            '\u{8d}' => 'ç',
+            '\u{8e}' => 'é',
+            '\u{8f}' => 'è',
+            '\u{90}' => 'ê',
+            '\u{91}' => 'ë',
+            '\u{92}' => 'í',
+            '\u{93}' => 'ì',
+            '\u{94}' => 'î',
+            '\u{95}' => 'ï',
+            '\u{96}' => 'ñ',
+            '\u{97}' => 'ó',
+            '\u{98}' => 'ò',
+            '\u{99}' => 'ô',
+            '\u{9a}' => 'ö',
+            '\u{9b}' => 'õ',
+            '\u{9c}' => 'ú',
+            '\u{9d}' => 'ù',
+            '\u{9e}' => 'û',
+            '\u{9f}' => 'ü',
+            c => c,
+        })
+        .collect()
+}
+
+/// True when the text shows the Mac Roman as Latin-1 defect: a C1 control character, or `Ñ`/`Ð`
+/// between two digits (`9Ñ10`, a grade band whose dash was mangled).
+pub fn looks_mac_roman(s: &str) -> bool {
+    let chars: Vec<char> = s.chars().collect();
+    chars.iter().any(|c| ('\u{80}'..='\u{9f}').contains(c))
+        || chars
+            .windows(3)
+            .any(|w| (w[1] == 'Ñ' || w[1] == 'Ð') && w[0].is_ascii_digit() && w[2].is_ascii_digit())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn decodes_entities() {
+        assert_eq!(clean("&quot;Does this make sense?&quot;"), "\"Does this make sense?\"");
+        assert_eq!(clean("a &lt; b &amp;&amp; c &gt; d"), "a < b && c > d");
+        assert_eq!(clean("it&#39;s &#x2014; &#8226; &#150;"), "it's — • –");
+        assert_eq!(clean("AT&T; & more &unknown;"), "AT&T; & more &unknown;");
+    }
+
+    #[test]
+    fn strips_tags() {
+        assert_eq!(clean("Quantities&lt;sup&gt;★&lt;/sup&gt;"), "Quantities★");
+        assert_eq!(clean("x<sup>2</sup> + 1"), "x2 + 1");
+        assert_eq!(clean("Spell<ul> <li>words</li><li>more</li></ul>"), "Spell words more");
+        assert_eq!(clean("line one.<br />line two"), "line one. line two");
+        assert_eq!(clean("if x<y and y>z"), "if x<y and y>z");
+        assert_eq!(clean("a <b and c"), "a <b and c");
+    }
+
+    #[test]
+    fn collapses_whitespace() {
+        assert_eq!(clean("  two\n\t words \u{a0} "), "two words");
+        assert_eq!(clean(""), "");
+    }
+
+    #[test]
+    fn mac_roman() {
+        assert!(looks_mac_roman("grades 9Ñ10 band"));
+        assert!(!looks_mac_roman("Señor Ñandú"));
+        assert_eq!(fix_mac_roman("grades 9Ñ10, us\u{8e}e"), "grades 9—10, usée");
+    }
+}

@@ -1,0 +1,42 @@
+//! Shared helpers for the integration tests: one index of the shipped data per test binary.
+#![allow(dead_code)]
+
+use assert_cmd::Command;
+use std::path::{Path, PathBuf};
+use std::sync::OnceLock;
+
+/// A temporary directory holding an index of the shipped data, built once per test binary.
+pub fn shipped_index() -> &'static Path {
+    static DIR: OnceLock<tempfile::TempDir> = OnceLock::new();
+    DIR.get_or_init(|| {
+        let d = tempfile::tempdir().expect("temp dir");
+        let ix = d.path().join("index");
+        Command::cargo_bin("aligner")
+            .unwrap()
+            .args(["index", "--index"])
+            .arg(&ix)
+            .assert()
+            .success();
+        d
+    })
+    .path()
+    .join("index")
+    .leak()
+}
+
+/// `aligner` with the shared index.
+pub fn aligner() -> Command {
+    let mut c = Command::cargo_bin("aligner").unwrap();
+    c.env("ALIGNER_INDEX", shipped_index());
+    c
+}
+
+pub fn data(rel: &str) -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/data").join(rel)
+}
+
+pub fn stdout_of(c: &mut Command) -> String {
+    let out = c.output().unwrap();
+    assert!(out.status.success(), "failed: {}", String::from_utf8_lossy(&out.stderr));
+    String::from_utf8(out.stdout).unwrap()
+}
