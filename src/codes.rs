@@ -50,7 +50,7 @@ pub fn segments(raw: &str) -> Vec<String> {
         }
     }
     let mut out = Vec::new();
-    for part in s.split(|c: char| matches!(c, '.' | '-' | '_' | ' ' | '/' | '–' | '—')) {
+    for part in s.split(['.', '-', '_', ' ', '/', '–', '—']) {
         let mut cur = String::new();
         let mut prev: Option<bool> = None; // was the previous char a digit?
         for ch in part.chars() {

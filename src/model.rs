@@ -114,10 +114,7 @@ impl GradeRange {
             }
             _ => {}
         }
-        let parts: Vec<&str> = t
-            .split(|c: char| c == ',' || c == ';' || c == ' ')
-            .filter(|p| !p.is_empty())
-            .collect();
+        let parts: Vec<&str> = t.split([',', ';', ' ']).filter(|p| !p.is_empty()).collect();
         if parts.len() > 1 {
             let gs: Option<Vec<Grade>> = parts
                 .iter()

@@ -100,6 +100,9 @@ pub struct Match {
     pub evidence: Vec<String>,
 }
 
+/// A unit's query: (term, weight), each term's surface word, and the unit's words in order.
+type Query = (Vec<(u32, f32)>, HashMap<u32, String>, Vec<Tok>);
+
 #[derive(Debug, Clone)]
 struct Doc {
     r: Ref,
@@ -177,7 +180,7 @@ impl<'c> Matcher<'c> {
     }
 
     /// The weighted query of a unit: stem -> weight, and each stem's first surface form.
-    fn query(&self, unit: &Unit) -> (Vec<(u32, f32)>, HashMap<u32, String>, Vec<Tok>) {
+    fn query(&self, unit: &Unit) -> Query {
         let p = &self.params;
         let mut w: HashMap<u32, f32> = HashMap::new();
         let mut surface: HashMap<u32, String> = HashMap::new();

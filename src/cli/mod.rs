@@ -4,6 +4,7 @@
 pub mod eval;
 pub mod frameworks;
 pub mod index;
+pub mod matching;
 pub mod search;
 pub mod show;
 
@@ -40,6 +41,7 @@ pub enum Command {
     Frameworks(frameworks::Args),
     Show(show::Args),
     Search(search::Args),
+    Match(matching::Args),
     Eval(eval::Args),
 }
 
@@ -124,6 +126,7 @@ pub fn run(cli: Cli, out: &mut dyn Write) -> CmdResult {
         Command::Frameworks(a) => frameworks::run(a, &ctx, out)?,
         Command::Show(a) => show::run(a, &ctx, out)?,
         Command::Search(a) => search::run(a, &ctx, out)?,
+        Command::Match(a) => matching::run(a, &ctx, out)?,
         Command::Eval(a) => eval::run(a, &ctx, out)?,
     };
     out.flush()?;

@@ -2,6 +2,7 @@
 //! what the listing commands (frameworks, show, search) render to table, CSV or Markdown; JSON
 //! output is serialized from typed structs.
 
+pub mod matches;
 pub mod table;
 pub mod view;
 

@@ -158,7 +158,7 @@ fn element_lines(text: &str) -> Vec<u64> {
     array_element_lines(text, 0)
 }
 
-/// Lines of the elements of the array found at nesting depth `target` + 1 (the first one).
+/// Lines where the elements of the first array at or after byte `start` begin.
 fn array_element_lines(text: &str, start: usize) -> Vec<u64> {
     let mut out = Vec::new();
     let mut depth = 0i32;

@@ -17,6 +17,7 @@
 //!   "STANDARD 1.0" / "A." / "2." / "a)" give `1.0`, `1.A`, `1.A.2`, `1.A.2.a` (a parent code
 //!   ending in `.0` contributes only its number, as MD writes it); under a parent without a code
 //!   the local label alone is the code.
+//!
 //! The label as printed (`a)`) is kept in `alt_codes`. MD repeats objective letters per grade
 //! under one indicator, so such codes are not unique; grades tell them apart.
 //!

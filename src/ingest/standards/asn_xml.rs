@@ -334,7 +334,7 @@ pub fn read(path: &Path, text: &str) -> Result<Framework> {
         let parent_out = parent.and_then(|p| placed[p]);
         let raw_text = s.first("description").or_else(|| s.first("title")).unwrap_or("");
         let text = clean(raw_text);
-        let label = s.first("statementLabel").map(|l| clean(l)).filter(|l| !l.is_empty());
+        let label = s.first("statementLabel").map(clean).filter(|l| !l.is_empty());
         let has_children = !children[i].is_empty();
         if label.is_none()
             && has_children

@@ -471,63 +471,6 @@ impl<'a> Json<'a> {
     }
 }
 
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn slugs() {
-        assert_eq!(slug("DC english"), "dc-english");
-        assert_eq!(slug("  What Standards Could Be! "), "what-standards-could-be");
-        assert_eq!(slug("ccsso_ela_item"), "ccsso-ela-item");
-    }
-
-    #[test]
-    fn grade_lists() {
-        let g = |v: &[i8]| v.iter().map(|&n| Grade(n)).collect::<Vec<_>>();
-        assert_eq!(parse_grade_list("K-2"), Some(g(&[0, 1, 2])));
-        assert_eq!(parse_grade_list("K;1;2"), Some(g(&[0, 1, 2])));
-        assert_eq!(parse_grade_list("KG,01,02"), Some(g(&[0, 1, 2])));
-        assert_eq!(parse_grade_list("09.10"), Some(g(&[9, 10])));
-        assert_eq!(parse_grade_list("HS"), Some(g(&[9, 10, 11, 12])));
-        assert_eq!(parse_grade_list("Pre-K"), Some(g(&[-1])));
-        assert_eq!(parse_grade_list("4"), Some(g(&[4])));
-        assert_eq!(parse_grade_list("grade X"), None);
-        assert_eq!(parse_grade_list(""), None);
-    }
-
-    #[test]
-    fn ccss_prefixes() {
-        assert_eq!(strip_ccss_prefix("CCSS.Math.Content.4.NF.B.3"), Some("4.NF.B.3"));
-        assert_eq!(strip_ccss_prefix("CCSS.ELA-Literacy.RL.K.1"), Some("RL.K.1"));
-        assert_eq!(strip_ccss_prefix("CCSS.Math.Practice.MP1"), Some("MP1"));
-        assert_eq!(strip_ccss_prefix("4.NF.3"), None);
-        assert!(is_practice_code("MP1") && is_practice_code("CCRA.R.1") && !is_practice_code("MD.1"));
-    }
-
-    #[test]
-    fn detects_formats() {
-        let p = Path::new("x");
-        assert_eq!(detect(p, "[{\"id\":\"a\",\"children\":[]}]").unwrap(), Format::AsnJson);
-        assert_eq!(detect(p, "{\"CFDocument\":{}}").unwrap(), Format::Case);
-        assert_eq!(
-            detect(p, "{\"http://x\":{\"http://purl.org/dc/terms/description\":[]}}").unwrap(),
-            Format::AsnRdfJson
-        );
-        assert_eq!(
-            detect(p, "<?xml version=\"1.0\"?><rdf:RDF></rdf:RDF>").unwrap(),
-            Format::AsnXml
-        );
-        assert_eq!(
-            detect(p, "identifier,smartLevel,fullStatement\n").unwrap(),
-            Format::Opensalt
-        );
-        assert_eq!(detect(p, "Code,Description,Grade\n").unwrap(), Format::Csv);
-        let e = detect(Path::new("odd.txt"), "hello world").unwrap_err().to_string();
-        assert!(e.contains("odd.txt"), "{e}");
-    }
-}
-
 /// Document order for a hierarchy given as child lists (and parent links as a fallback): a
 /// depth-first walk from `roots` in the publisher's child order, then any node not reached, under
 /// its `parent_hint` when that was placed, else as a new root. Each node appears once, after its
@@ -582,4 +525,62 @@ pub(crate) fn tree_order(
         walk(top, parent, children, &mut placed, &mut out);
     }
     out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn slugs() {
+        assert_eq!(slug("DC english"), "dc-english");
+        assert_eq!(slug("  What Standards Could Be! "), "what-standards-could-be");
+        assert_eq!(slug("ccsso_ela_item"), "ccsso-ela-item");
+    }
+
+    #[test]
+    fn grade_lists() {
+        let g = |v: &[i8]| v.iter().map(|&n| Grade(n)).collect::<Vec<_>>();
+        assert_eq!(parse_grade_list("K-2"), Some(g(&[0, 1, 2])));
+        assert_eq!(parse_grade_list("K;1;2"), Some(g(&[0, 1, 2])));
+        assert_eq!(parse_grade_list("KG,01,02"), Some(g(&[0, 1, 2])));
+        assert_eq!(parse_grade_list("09.10"), Some(g(&[9, 10])));
+        assert_eq!(parse_grade_list("HS"), Some(g(&[9, 10, 11, 12])));
+        assert_eq!(parse_grade_list("Pre-K"), Some(g(&[-1])));
+        assert_eq!(parse_grade_list("4"), Some(g(&[4])));
+        assert_eq!(parse_grade_list("Grade 4"), Some(g(&[4])));
+        assert_eq!(parse_grade_list("grade X"), None);
+        assert_eq!(parse_grade_list(""), None);
+    }
+
+    #[test]
+    fn ccss_prefixes() {
+        assert_eq!(strip_ccss_prefix("CCSS.Math.Content.4.NF.B.3"), Some("4.NF.B.3"));
+        assert_eq!(strip_ccss_prefix("CCSS.ELA-Literacy.RL.K.1"), Some("RL.K.1"));
+        assert_eq!(strip_ccss_prefix("CCSS.Math.Practice.MP1"), Some("MP1"));
+        assert_eq!(strip_ccss_prefix("4.NF.3"), None);
+        assert!(is_practice_code("MP1") && is_practice_code("CCRA.R.1") && !is_practice_code("MD.1"));
+    }
+
+    #[test]
+    fn detects_formats() {
+        let p = Path::new("x");
+        assert_eq!(detect(p, "[{\"id\":\"a\",\"children\":[]}]").unwrap(), Format::AsnJson);
+        assert_eq!(detect(p, "{\"CFDocument\":{}}").unwrap(), Format::Case);
+        assert_eq!(
+            detect(p, "{\"http://x\":{\"http://purl.org/dc/terms/description\":[]}}").unwrap(),
+            Format::AsnRdfJson
+        );
+        assert_eq!(
+            detect(p, "<?xml version=\"1.0\"?><rdf:RDF></rdf:RDF>").unwrap(),
+            Format::AsnXml
+        );
+        assert_eq!(
+            detect(p, "identifier,smartLevel,fullStatement\n").unwrap(),
+            Format::Opensalt
+        );
+        assert_eq!(detect(p, "Code,Description,Grade\n").unwrap(), Format::Csv);
+        let e = detect(Path::new("odd.txt"), "hello world").unwrap_err().to_string();
+        assert!(e.contains("odd.txt"), "{e}");
+    }
 }
