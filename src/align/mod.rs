@@ -4,6 +4,7 @@
 
 pub mod analyze;
 pub mod claims;
+pub mod embed;
 pub mod matcher;
 
 pub use claims::{ClaimCheck, ClaimStatus};

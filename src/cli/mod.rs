@@ -1,6 +1,7 @@
 //! Command-line definitions (clap), one file per subcommand. Each subcommand's `run` takes its
 //! arguments, the shared [`Ctx`] and the output, and returns the exit code.
 
+pub mod audit;
 pub mod eval;
 pub mod frameworks;
 pub mod index;
@@ -42,6 +43,7 @@ pub enum Command {
     Show(show::Args),
     Search(search::Args),
     Match(matching::Args),
+    Audit(audit::Args),
     Eval(eval::Args),
 }
 
@@ -127,6 +129,7 @@ pub fn run(cli: Cli, out: &mut dyn Write) -> CmdResult {
         Command::Show(a) => show::run(a, &ctx, out)?,
         Command::Search(a) => search::run(a, &ctx, out)?,
         Command::Match(a) => matching::run(a, &ctx, out)?,
+        Command::Audit(a) => audit::run(a, &ctx, out)?,
         Command::Eval(a) => eval::run(a, &ctx, out)?,
     };
     out.flush()?;

@@ -2,6 +2,8 @@
 //! what the listing commands (frameworks, show, search) render to table, CSV or Markdown; JSON
 //! output is serialized from typed structs.
 
+pub mod audit;
+pub mod coverage;
 pub mod matches;
 pub mod table;
 pub mod view;

@@ -1,0 +1,392 @@
+//! The audit report: the JSON document (schema in the README), and its table, CSV and Markdown
+//! renderings.
+
+use super::coverage::{Coverage, Rollup, Status};
+use super::matches::{code_of, unit_name};
+use super::table::{clip, Table};
+use crate::align::UnitAlignment;
+use crate::corpus::Corpus;
+use crate::model::{grades_label, Kind, Unit};
+use serde::Serialize;
+use std::collections::BTreeMap;
+use std::io::{self, Write};
+
+#[derive(Debug, Serialize)]
+pub struct AuditJson {
+    pub scope: ScopeJson,
+    pub summary: Summary,
+    pub rollup: RollupJson,
+    pub standards: Vec<StandardJson>,
+    /// Codes of the standards nothing addresses.
+    pub gaps: Vec<String>,
+    pub unaligned_units: Vec<UnitJson>,
+    pub off_grade: Vec<OffGradeJson>,
+    pub units: Vec<UnitCoverageJson>,
+}
+
+#[derive(Debug, Serialize)]
+pub struct ScopeJson {
+    pub frameworks: Vec<String>,
+    /// `4`, `K-5`, or null for all grades.
+    pub grades: Option<String>,
+    pub min_score: f32,
+    pub files: Vec<String>,
+}
+
+#[derive(Debug, Serialize, PartialEq)]
+pub struct Summary {
+    pub standards: usize,
+    pub covered: usize,
+    pub weak: usize,
+    pub gaps: usize,
+    /// covered / standards x 100, one decimal.
+    pub coverage_pct: f64,
+    pub units: usize,
+    pub unaligned_units: usize,
+    /// Claimed codes per verdict: supported, unknown, ambiguous, off_grade, unsupported.
+    pub claims: BTreeMap<&'static str, usize>,
+}
+
+#[derive(Debug, Serialize)]
+pub struct RollupJson {
+    pub grade: Vec<Rollup>,
+    pub domain: Vec<Rollup>,
+    pub cluster: Vec<Rollup>,
+}
+
+#[derive(Debug, Serialize)]
+pub struct StandardJson {
+    pub code: String,
+    pub framework: String,
+    pub grades: String,
+    /// `covered`, `weak` or `gap`.
+    pub status: &'static str,
+    pub best_score: f32,
+    /// Ids of the units that address it, best first.
+    pub units: Vec<String>,
+}
+
+#[derive(Debug, Serialize)]
+pub struct UnitJson {
+    pub id: String,
+    pub title: String,
+    pub origin: String,
+}
+
+#[derive(Debug, Serialize)]
+pub struct OffGradeJson {
+    pub unit: String,
+    pub code: String,
+    pub unit_grade: Option<String>,
+    pub standard_grades: String,
+}
+
+#[derive(Debug, Serialize)]
+pub struct UnitCoverageJson {
+    pub id: String,
+    pub title: String,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub parent: Option<String>,
+    /// Standards (counted level) this unit addresses with at least the minimum score.
+    pub standards: Vec<String>,
+}
+
+fn r3(x: f32) -> f32 {
+    (x * 1000.0).round() / 1000.0
+}
+
+pub fn build(c: &Corpus, units: &[Unit], al: &[UnitAlignment], cov: &Coverage, files: &[String]) -> AuditJson {
+    let std_json = |sc: &super::coverage::StandardCoverage| StandardJson {
+        code: code_of(c, sc.r),
+        framework: c.frameworks[sc.r.fw].id.clone(),
+        grades: grades_label(&c.standard(sc.r).grades),
+        status: sc.status.as_str(),
+        best_score: r3(sc.best),
+        units: sc.units.iter().map(|(u, _)| units[*u].id.clone()).collect(),
+    };
+    AuditJson {
+        scope: ScopeJson {
+            frameworks: cov.frameworks.iter().map(|&f| c.frameworks[f].id.clone()).collect(),
+            grades: cov.grades.map(|g| g.to_string()),
+            min_score: cov.min_score,
+            files: files.to_vec(),
+        },
+        summary: Summary {
+            standards: cov.total(),
+            covered: cov.count(Status::Covered),
+            weak: cov.count(Status::Weak),
+            gaps: cov.count(Status::Gap),
+            coverage_pct: cov.pct(),
+            units: units.len(),
+            unaligned_units: cov.unaligned.len(),
+            claims: cov.claims.clone(),
+        },
+        rollup: RollupJson {
+            grade: cov.by_grade.clone(),
+            domain: cov.by_domain.clone(),
+            cluster: cov.by_cluster.clone(),
+        },
+        standards: cov.standards.iter().map(std_json).collect(),
+        gaps: cov.gaps().map(|sc| code_of(c, sc.r)).collect(),
+        unaligned_units: cov
+            .unaligned
+            .iter()
+            .map(|&u| UnitJson {
+                id: units[u].id.clone(),
+                title: unit_name(&units[u]),
+                origin: units[u].origin.clone(),
+            })
+            .collect(),
+        off_grade: cov
+            .off_grade
+            .iter()
+            .map(|&(u, k)| {
+                let a = al.iter().find(|a| a.unit == u).expect("alignment of unit");
+                let ch = &a.claims[k];
+                OffGradeJson {
+                    unit: units[u].id.clone(),
+                    code: ch.claimed.clone(),
+                    unit_grade: units[u].grade.map(|g| g.to_string()),
+                    standard_grades: ch
+                        .resolved
+                        .first()
+                        .map(|r| grades_label(&c.standard(*r).grades))
+                        .unwrap_or_default(),
+                }
+            })
+            .collect(),
+        units: al
+            .iter()
+            .map(|a| {
+                let u = &units[a.unit];
+                let mut s: Vec<String> = a
+                    .matches
+                    .iter()
+                    .filter(|m| m.score >= cov.min_score)
+                    .map(|m| code_of(c, super::coverage::counted_node(c, m.r)))
+                    .collect();
+                s.dedup();
+                UnitCoverageJson {
+                    id: u.id.clone(),
+                    title: unit_name(u),
+                    parent: u.parent.map(|p| units[p].id.clone()),
+                    standards: s,
+                }
+            })
+            .collect(),
+    }
+}
+
+/// CSV: one row per counted standard.
+pub fn csv_table(c: &Corpus, cov: &Coverage, units: &[Unit]) -> Table {
+    let mut t = Table::new([
+        "framework",
+        "code",
+        "grades",
+        "domain",
+        "cluster",
+        "status",
+        "best_score",
+        "units",
+        "text",
+    ]);
+    for sc in &cov.standards {
+        let fw = &c.frameworks[sc.r.fw];
+        let head = |k: Kind| {
+            fw.ancestor_of_kind(sc.r.idx, k)
+                .map(|h| fw.standards[h].text.clone())
+                .unwrap_or_default()
+        };
+        t.row([
+            fw.id.clone(),
+            code_of(c, sc.r),
+            grades_label(&c.standard(sc.r).grades),
+            head(Kind::Domain),
+            head(Kind::Cluster),
+            sc.status.as_str().to_string(),
+            format!("{:.3}", sc.best),
+            sc.units
+                .iter()
+                .map(|(u, _)| units[*u].id.clone())
+                .collect::<Vec<_>>()
+                .join(" "),
+            c.standard(sc.r).text.clone(),
+        ]);
+    }
+    t
+}
+
+fn rollup_table(rows: &[Rollup], key: &str, width: usize) -> Table {
+    let mut t = Table::new([key, "title", "standards", "covered", "weak", "gaps", "covered %"]);
+    for r in rows {
+        t.row([
+            r.key.clone(),
+            clip(&r.label, width),
+            r.standards.to_string(),
+            r.covered.to_string(),
+            r.weak.to_string(),
+            r.gaps.to_string(),
+            format!("{:.1}", r.pct),
+        ]);
+    }
+    t
+}
+
+fn gap_table(c: &Corpus, cov: &Coverage, width: usize) -> Table {
+    let mut t = Table::new(["gap", "grades", "standard"]);
+    for sc in cov.gaps() {
+        t.row([
+            code_of(c, sc.r),
+            grades_label(&c.standard(sc.r).grades),
+            clip(&c.standard(sc.r).text, width),
+        ]);
+    }
+    t
+}
+
+fn headline(j: &AuditJson) -> String {
+    format!(
+        "{} of {} standards covered ({:.1}%); weak: {}, gaps: {} — {}, {} units",
+        j.summary.covered,
+        j.summary.standards,
+        j.summary.coverage_pct,
+        j.summary.weak,
+        j.summary.gaps,
+        j.scope.frameworks.join(", ")
+            + &j.scope
+                .grades
+                .as_ref()
+                .map(|g| format!(" grade {g}"))
+                .unwrap_or_default(),
+        j.summary.units,
+    )
+}
+
+fn claims_line(j: &AuditJson) -> Option<String> {
+    if j.summary.claims.is_empty() {
+        return None;
+    }
+    let parts: Vec<String> = j
+        .summary
+        .claims
+        .iter()
+        .map(|(k, n)| format!("{n} {}", k.replace('_', " ")))
+        .collect();
+    Some(format!("claimed codes: {}", parts.join(", ")))
+}
+
+/// The table for people: headline, per-domain roll-up, per-cluster roll-up, gaps, unaligned
+/// units, claim problems.
+pub fn write_text<W: Write + ?Sized>(
+    out: &mut W,
+    c: &Corpus,
+    j: &AuditJson,
+    cov: &Coverage,
+    al: &[UnitAlignment],
+    units: &[Unit],
+) -> io::Result<()> {
+    writeln!(out, "{}", headline(j))?;
+    if let Some(l) = claims_line(j) {
+        writeln!(out, "{l}")?;
+    }
+    writeln!(out)?;
+    if cov.by_grade.len() > 1 {
+        writeln!(out, "By grade")?;
+        rollup_table(&cov.by_grade, "grade", 30).write_text(out)?;
+    }
+    writeln!(out, "By domain")?;
+    rollup_table(&cov.by_domain, "domain", 34).write_text(out)?;
+    writeln!(out, "By cluster")?;
+    rollup_table(&cov.by_cluster, "cluster", 34).write_text(out)?;
+    if cov.gaps().next().is_some() {
+        writeln!(out, "Gaps: standards nothing addresses")?;
+        gap_table(c, cov, 56).write_text(out)?;
+    } else {
+        writeln!(out, "No gaps.")?;
+    }
+    if !j.unaligned_units.is_empty() {
+        writeln!(out, "Units aligned to nothing")?;
+        let mut t = Table::new(["unit", "title", "where"]);
+        for u in &j.unaligned_units {
+            t.row([u.id.clone(), clip(&u.title, 40), u.origin.clone()]);
+        }
+        t.write_text(out)?;
+    }
+    let problems: Vec<(usize, &crate::align::ClaimCheck)> = al
+        .iter()
+        .flat_map(|a| a.claims.iter().map(move |k| (a.unit, k)))
+        .filter(|(_, k)| k.status != crate::align::ClaimStatus::Supported)
+        .collect();
+    if !problems.is_empty() {
+        writeln!(out, "Claims to review")?;
+        let mut t = Table::new(["unit", "claimed", "verdict", "detail"]);
+        for (u, k) in problems {
+            let detail = if !k.suggestions.is_empty() {
+                format!("did you mean {}?", k.suggestions.join(", "))
+            } else if k.status == crate::align::ClaimStatus::OffGrade {
+                format!(
+                    "standard is grade {}",
+                    k.resolved
+                        .first()
+                        .map(|r| grades_label(&c.standard(*r).grades))
+                        .unwrap_or_default()
+                )
+            } else if k.resolved.len() > 1 {
+                k.resolved.iter().map(|r| code_of(c, *r)).collect::<Vec<_>>().join(" ")
+            } else {
+                k.score.map(|s| format!("score {s:.2}")).unwrap_or_default()
+            };
+            t.row([
+                units[u].id.clone(),
+                k.claimed.clone(),
+                k.status.as_str().replace('_', " "),
+                detail,
+            ]);
+        }
+        t.write_text(out)?;
+    }
+    Ok(())
+}
+
+/// Markdown for a committee's minutes.
+pub fn write_markdown<W: Write + ?Sized>(out: &mut W, c: &Corpus, j: &AuditJson, cov: &Coverage) -> io::Result<()> {
+    writeln!(out, "# Standards coverage audit\n")?;
+    writeln!(out, "Files: {}  ", j.scope.files.join(", "))?;
+    writeln!(
+        out,
+        "Scope: {}{}  ",
+        j.scope.frameworks.join(", "),
+        j.scope
+            .grades
+            .as_ref()
+            .map(|g| format!(", grade {g}"))
+            .unwrap_or_default()
+    )?;
+    writeln!(out, "Minimum score: {}\n", j.scope.min_score)?;
+    writeln!(out, "**{}**\n", headline(j))?;
+    if let Some(l) = claims_line(j) {
+        writeln!(out, "{l}\n")?;
+    }
+    if cov.by_grade.len() > 1 {
+        writeln!(out, "## By grade\n")?;
+        rollup_table(&cov.by_grade, "grade", 200).write_markdown(out)?;
+        writeln!(out)?;
+    }
+    writeln!(out, "## By domain\n")?;
+    rollup_table(&cov.by_domain, "domain", 200).write_markdown(out)?;
+    writeln!(out, "\n## By cluster\n")?;
+    rollup_table(&cov.by_cluster, "cluster", 200).write_markdown(out)?;
+    writeln!(out, "\n## Gaps\n")?;
+    if cov.gaps().next().is_some() {
+        gap_table(c, cov, 400).write_markdown(out)?;
+    } else {
+        writeln!(out, "None.")?;
+    }
+    if !j.unaligned_units.is_empty() {
+        writeln!(out, "\n## Units aligned to nothing\n")?;
+        for u in &j.unaligned_units {
+            writeln!(out, "- {} {} ({})", u.id, u.title, u.origin)?;
+        }
+    }
+    Ok(())
+}

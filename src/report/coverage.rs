@@ -1,0 +1,341 @@
+//! Coverage: which standards of a scope (frameworks x grades) a curriculum addresses, how strongly,
+//! and by which units; rolled up per cluster, domain and grade; the gaps; the units that address
+//! nothing; the claims that are off grade.
+//!
+//! Counting rules:
+//! - The counted standards are the alignable nodes of the scope (standards, NGSS performance
+//!   expectations, state objectives), not sub-standards: a match to 4.MD.C.5a counts for 4.MD.C.5.
+//!   Practices and headings are not counted.
+//! - A standard is *covered* when some unit matches it (or one of its sub-standards) with a score
+//!   of at least `min_score`; *weak* when its best score is at least [`WEAK_FLOOR`] but below
+//!   `min_score`; otherwise it is a *gap*.
+//! - A unit is *unaligned* when neither it nor any entry under it (a chapter's lessons) reaches
+//!   `min_score` for any standard.
+//! - Percentages are covered / counted standards x 100, rounded to one decimal.
+
+use crate::align::{ClaimStatus, UnitAlignment};
+use crate::codes::Ref;
+use crate::corpus::Corpus;
+use crate::model::{Grade, GradeRange, Kind, Unit};
+use serde::Serialize;
+use std::collections::BTreeMap;
+
+/// Best scores below this do not count as addressing a standard at all.
+pub const WEAK_FLOOR: f32 = 0.25;
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, PartialOrd, Ord)]
+#[serde(rename_all = "lowercase")]
+pub enum Status {
+    Gap,
+    Weak,
+    Covered,
+}
+
+impl Status {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Status::Covered => "covered",
+            Status::Weak => "weak",
+            Status::Gap => "gap",
+        }
+    }
+}
+
+#[derive(Debug, Clone)]
+pub struct StandardCoverage {
+    pub r: Ref,
+    pub status: Status,
+    pub best: f32,
+    /// Units that address it (score >= WEAK_FLOOR), best first: (unit position, score).
+    pub units: Vec<(usize, f32)>,
+}
+
+#[derive(Debug, Clone, Serialize, PartialEq)]
+pub struct Rollup {
+    /// The cluster's or domain's code (or the grade label).
+    pub key: String,
+    /// The heading's text (or `Grade 4`).
+    pub label: String,
+    pub standards: usize,
+    pub covered: usize,
+    pub weak: usize,
+    pub gaps: usize,
+    /// covered / standards x 100.
+    pub pct: f64,
+}
+
+#[derive(Debug, Clone)]
+pub struct Coverage {
+    pub frameworks: Vec<usize>,
+    pub grades: Option<GradeRange>,
+    pub min_score: f32,
+    pub standards: Vec<StandardCoverage>,
+    pub by_grade: Vec<Rollup>,
+    pub by_domain: Vec<Rollup>,
+    pub by_cluster: Vec<Rollup>,
+    /// Units that address nothing (themselves and their sub-entries).
+    pub unaligned: Vec<usize>,
+    /// (unit, claim) for claims of a standard off the unit's grade.
+    pub off_grade: Vec<(usize, usize)>,
+    /// Count of claims per status.
+    pub claims: BTreeMap<&'static str, usize>,
+}
+
+impl Coverage {
+    pub fn total(&self) -> usize {
+        self.standards.len()
+    }
+    pub fn count(&self, s: Status) -> usize {
+        self.standards.iter().filter(|x| x.status == s).count()
+    }
+    pub fn pct(&self) -> f64 {
+        pct(self.count(Status::Covered), self.total())
+    }
+    pub fn gaps(&self) -> impl Iterator<Item = &StandardCoverage> {
+        self.standards.iter().filter(|x| x.status == Status::Gap)
+    }
+}
+
+pub fn pct(n: usize, d: usize) -> f64 {
+    if d == 0 {
+        0.0
+    } else {
+        (n as f64 * 1000.0 / d as f64).round() / 10.0
+    }
+}
+
+/// The node a match counts for: a sub-standard counts for its parent standard.
+pub fn counted_node(c: &Corpus, r: Ref) -> Ref {
+    let s = c.standard(r);
+    if s.kind == Kind::Component {
+        if let Some(p) = s.parent {
+            if c.frameworks[r.fw].standards[p].kind.is_alignable() {
+                return Ref { fw: r.fw, idx: p };
+            }
+        }
+    }
+    r
+}
+
+/// The standards that coverage counts in a scope.
+pub fn counted_standards(c: &Corpus, frameworks: &[usize], grades: Option<GradeRange>) -> Vec<Ref> {
+    let mut out = Vec::new();
+    for &f in frameworks {
+        for (i, s) in c.frameworks[f].standards.iter().enumerate() {
+            let r = Ref { fw: f, idx: i };
+            if s.kind.is_alignable() && counted_node(c, r) == r && grades.is_none_or(|g| g.overlaps(&s.grades)) {
+                out.push(r);
+            }
+        }
+    }
+    out
+}
+
+/// Compute coverage of `frameworks` x `grades` by the aligned units.
+pub fn compute(
+    c: &Corpus,
+    units: &[Unit],
+    al: &[UnitAlignment],
+    frameworks: &[usize],
+    grades: Option<GradeRange>,
+    min_score: f32,
+) -> Coverage {
+    let counted = counted_standards(c, frameworks, grades);
+    let pos: std::collections::HashMap<Ref, usize> = counted.iter().enumerate().map(|(i, r)| (*r, i)).collect();
+    let mut cov: Vec<StandardCoverage> = counted
+        .iter()
+        .map(|&r| StandardCoverage {
+            r,
+            status: Status::Gap,
+            best: 0.0,
+            units: Vec::new(),
+        })
+        .collect();
+    let mut unit_best = vec![0f32; units.len()];
+    for a in al {
+        for m in &a.matches {
+            unit_best[a.unit] = unit_best[a.unit].max(m.score);
+            let Some(&i) = pos.get(&counted_node(c, m.r)) else {
+                continue;
+            };
+            let sc = &mut cov[i];
+            sc.best = sc.best.max(m.score);
+            if m.score >= WEAK_FLOOR {
+                match sc.units.iter_mut().find(|(u, _)| *u == a.unit) {
+                    Some(x) => x.1 = x.1.max(m.score),
+                    None => sc.units.push((a.unit, m.score)),
+                }
+            }
+        }
+    }
+    for sc in &mut cov {
+        sc.status = if sc.best >= min_score {
+            Status::Covered
+        } else if sc.best >= WEAK_FLOOR {
+            Status::Weak
+        } else {
+            Status::Gap
+        };
+        sc.units.sort_by(|a, b| b.1.total_cmp(&a.1).then(a.0.cmp(&b.0)));
+    }
+    // A unit's best includes its sub-entries' (a chapter is aligned when its lessons are).
+    let mut rolled = unit_best.clone();
+    for i in (0..units.len()).rev() {
+        if let Some(p) = units[i].parent.filter(|&p| p < units.len()) {
+            rolled[p] = rolled[p].max(rolled[i]);
+        }
+    }
+    let unaligned = (0..units.len()).filter(|&i| rolled[i] < min_score).collect();
+    let mut off_grade = Vec::new();
+    let mut claims: BTreeMap<&'static str, usize> = BTreeMap::new();
+    for a in al {
+        for (k, ch) in a.claims.iter().enumerate() {
+            *claims.entry(ch.status.as_str()).or_default() += 1;
+            if ch.status == ClaimStatus::OffGrade {
+                off_grade.push((a.unit, k));
+            }
+        }
+    }
+    let rollup_by = |kind: Kind| -> Vec<Rollup> {
+        let mut m: BTreeMap<Ref, Rollup> = BTreeMap::new();
+        for sc in &cov {
+            let fw = &c.frameworks[sc.r.fw];
+            let Some(h) = fw.ancestor_of_kind(sc.r.idx, kind) else {
+                continue;
+            };
+            let hr = Ref { fw: sc.r.fw, idx: h };
+            let hs = c.standard(hr);
+            let e = m.entry(hr).or_insert_with(|| Rollup {
+                key: heading_key(c, hr, sc.r, kind),
+                label: hs.text.clone(),
+                standards: 0,
+                covered: 0,
+                weak: 0,
+                gaps: 0,
+                pct: 0.0,
+            });
+            tally(e, sc.status);
+        }
+        let mut v: Vec<Rollup> = m.into_values().collect();
+        for r in &mut v {
+            r.pct = pct(r.covered, r.standards);
+        }
+        v
+    };
+    let mut by_cluster = rollup_by(Kind::Cluster);
+    let mut by_domain = domain_rollup(c, &cov);
+    // Publisher's order: by the first counted standard of each group, then by code.
+    let first = |key: &str| {
+        cov.iter()
+            .position(|sc| code_starts(c, sc.r, key))
+            .unwrap_or(usize::MAX)
+    };
+    let dom_first: Vec<(String, usize)> = by_domain.iter().map(|d| (d.key.clone(), first(&d.key))).collect();
+    by_domain.sort_by_key(|d| (first(&d.key), d.key.clone()));
+    by_cluster.sort_by_key(|r| {
+        let dom = dom_first
+            .iter()
+            .filter(|(k, _)| code_starts_str(&r.key, k))
+            .map(|(_, p)| *p)
+            .min()
+            .unwrap_or(usize::MAX);
+        (dom, r.key.clone())
+    });
+    let mut by_grade_m: BTreeMap<Grade, Rollup> = BTreeMap::new();
+    for sc in &cov {
+        for g in &c.standard(sc.r).grades {
+            if grades.is_some_and(|gr| !gr.contains(*g)) {
+                continue;
+            }
+            let e = by_grade_m.entry(*g).or_insert_with(|| Rollup {
+                key: g.label(),
+                label: format!("Grade {}", g.label()),
+                standards: 0,
+                covered: 0,
+                weak: 0,
+                gaps: 0,
+                pct: 0.0,
+            });
+            tally(e, sc.status);
+        }
+    }
+    let mut by_grade: Vec<Rollup> = by_grade_m.into_values().collect();
+    for r in &mut by_grade {
+        r.pct = pct(r.covered, r.standards);
+    }
+    Coverage {
+        frameworks: frameworks.to_vec(),
+        grades,
+        min_score,
+        standards: cov,
+        by_grade,
+        by_domain,
+        by_cluster,
+        unaligned,
+        off_grade,
+        claims,
+    }
+}
+
+fn code_starts(c: &Corpus, r: Ref, key: &str) -> bool {
+    code_starts_str(c.standard(r).display_code(), key)
+}
+
+/// `4.NF.B.3` starts with the heading code `4.NF` (segment-wise, not `4.N`).
+fn code_starts_str(code: &str, key: &str) -> bool {
+    code.strip_prefix(key)
+        .is_some_and(|rest| rest.is_empty() || rest.starts_with(['.', '-']))
+}
+
+fn tally(e: &mut Rollup, s: Status) {
+    e.standards += 1;
+    match s {
+        Status::Covered => e.covered += 1,
+        Status::Weak => e.weak += 1,
+        Status::Gap => e.gaps += 1,
+    }
+}
+
+/// Code for a heading; for a heading without one, the first segments of the standard's code.
+fn heading_key(c: &Corpus, h: Ref, s: Ref, kind: Kind) -> String {
+    if let Some(code) = &c.standard(h).code {
+        return code.clone();
+    }
+    let code = c.standard(s).display_code();
+    let keep = if kind == Kind::Domain { 2 } else { 3 };
+    let segs: Vec<&str> = code.split('.').collect();
+    if segs.len() > keep {
+        segs[..keep].join(".")
+    } else {
+        c.standard(h).text.clone()
+    }
+}
+
+/// Domains, split per grade where the publisher groups a domain across grades (CCSS math's
+/// "Measurement and Data" holds K.MD ... 5.MD): keyed by the grade's domain code.
+fn domain_rollup(c: &Corpus, cov: &[StandardCoverage]) -> Vec<Rollup> {
+    let mut m: BTreeMap<(usize, String), Rollup> = BTreeMap::new();
+    for sc in cov {
+        let fw = &c.frameworks[sc.r.fw];
+        let Some(h) = fw.ancestor_of_kind(sc.r.idx, Kind::Domain) else {
+            continue;
+        };
+        let hr = Ref { fw: sc.r.fw, idx: h };
+        let key = heading_key(c, hr, sc.r, Kind::Domain);
+        let e = m.entry((sc.r.fw, key.clone())).or_insert_with(|| Rollup {
+            key,
+            label: c.standard(hr).text.clone(),
+            standards: 0,
+            covered: 0,
+            weak: 0,
+            gaps: 0,
+            pct: 0.0,
+        });
+        tally(e, sc.status);
+    }
+    let mut v: Vec<Rollup> = m.into_values().collect();
+    for r in &mut v {
+        r.pct = pct(r.covered, r.standards);
+    }
+    v
+}

@@ -1,0 +1,264 @@
+//! `match` and `audit` run as a user runs them: the JSONL contract, claim checks, coverage
+//! arithmetic on a framework small enough to check by hand, report snapshots and exit codes.
+
+mod common;
+use assert_cmd::Command;
+use common::{aligner, data, stdout_of};
+use predicates::prelude::*;
+use serde_json::Value;
+use std::path::{Path, PathBuf};
+use std::sync::OnceLock;
+
+/// An index of the hand-checkable Riverside framework (tests/data/audit/riverside-math.csv).
+fn riverside_index() -> &'static Path {
+    static DIR: OnceLock<tempfile::TempDir> = OnceLock::new();
+    DIR.get_or_init(|| {
+        let d = tempfile::tempdir().unwrap();
+        Command::cargo_bin("aligner")
+            .unwrap()
+            .args(["index", "--index"])
+            .arg(d.path().join("ix"))
+            .arg(data("audit/riverside-math.csv"))
+            .assert()
+            .success();
+        d
+    })
+    .path()
+    .join("ix")
+    .leak()
+}
+
+fn riverside() -> Command {
+    let mut c = Command::cargo_bin("aligner").unwrap();
+    c.env("ALIGNER_INDEX", riverside_index())
+        .current_dir(env!("CARGO_MANIFEST_DIR"));
+    c
+}
+
+const UNITS: &str = "tests/data/audit/riverside-units.csv";
+
+fn example(name: &str) -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR")).join("examples").join(name)
+}
+
+#[test]
+fn coverage_arithmetic_checks_by_hand() {
+    let out = stdout_of(riverside().args(["audit", UNITS, "--format", "json"]));
+    let v: Value = serde_json::from_str(&out).unwrap();
+    // Scope: the units' grade 4; the grade-5 standard is not counted.
+    assert_eq!(v["scope"]["frameworks"], serde_json::json!(["riverside-math"]));
+    assert_eq!(v["scope"]["grades"], "4");
+    // Six grade-4 standards: u1 covers NF.A.1, u2 NF.B.3, u3 G.A.1 -> 3 of 6 = 50.0 %.
+    let s = &v["summary"];
+    assert_eq!((s["standards"].as_u64(), s["covered"].as_u64()), (Some(6), Some(3)));
+    assert_eq!(s["coverage_pct"], 50.0);
+    assert_eq!(s["weak"].as_u64().unwrap() + s["gaps"].as_u64().unwrap(), 3);
+    let status = |code: &str| {
+        v["standards"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .find(|x| x["code"] == code)
+            .unwrap()["status"]
+            .as_str()
+            .unwrap()
+            .to_string()
+    };
+    for code in ["RV.4.NF.A.1", "RV.4.NF.B.3", "RV.4.G.A.1"] {
+        assert_eq!(status(code), "covered", "{code}");
+    }
+    // Multiplying fractions is taught nowhere.
+    assert_eq!(status("RV.4.NF.B.4"), "gap");
+    assert!(v["gaps"].as_array().unwrap().contains(&Value::from("RV.4.NF.B.4")));
+    // Roll-ups: each domain 50 %, fractions 2 of 4, geometry 1 of 2.
+    let dom = v["rollup"]["domain"].as_array().unwrap();
+    let nf = dom.iter().find(|d| d["key"] == "RV.4.NF").unwrap();
+    assert_eq!(
+        (nf["standards"].as_u64(), nf["covered"].as_u64(), nf["pct"].as_f64()),
+        (Some(4), Some(2), Some(50.0))
+    );
+    let g = dom.iter().find(|d| d["key"] == "RV.4.G").unwrap();
+    assert_eq!((g["standards"].as_u64(), g["covered"].as_u64()), (Some(2), Some(1)));
+    assert_eq!(v["rollup"]["cluster"].as_array().unwrap().len(), 3);
+    // The picnic addresses nothing; the covered standard lists the unit that covers it.
+    let unaligned: Vec<&str> = v["unaligned_units"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|u| u["id"].as_str().unwrap())
+        .collect();
+    assert!(unaligned.contains(&"u4"), "{unaligned:?}");
+    let b3 = v["standards"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|x| x["code"] == "RV.4.NF.B.3")
+        .unwrap();
+    assert_eq!(b3["units"][0], "u2");
+}
+
+#[test]
+fn claims_are_checked() {
+    let out = stdout_of(riverside().args(["match", UNITS, "--format", "jsonl"]));
+    let lines: Vec<Value> = out.lines().map(|l| serde_json::from_str(l).unwrap()).collect();
+    let claim = |unit: &str, code: &str| -> Value {
+        let u = lines.iter().find(|l| l["unit"]["id"] == unit).unwrap();
+        u["claims"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .find(|c| c["code"] == code)
+            .unwrap()
+            .clone()
+    };
+    assert_eq!(claim("u1", "RV.4.NF.A.1")["status"], "supported");
+    assert_eq!(claim("u2", "RV.5.NF.A.1")["status"], "off_grade");
+    let unknown = claim("u3", "RV.4.NF.B.9");
+    assert_eq!(unknown["status"], "unknown");
+    assert!(unknown["suggestions"]
+        .as_array()
+        .unwrap()
+        .contains(&Value::from("RV.4.NF.B.3")));
+    // Naming shapes does not support multiplying fractions.
+    assert_eq!(claim("u5", "RV.4.NF.B.4")["status"], "unsupported");
+}
+
+#[test]
+fn match_jsonl_follows_the_contract() {
+    let out = stdout_of(
+        aligner()
+            .args(["match"])
+            .arg(data("curriculum/khan-sample.jsonl"))
+            .args(["--framework", "ccss-math", "--format", "jsonl"]),
+    );
+    let lines: Vec<&str> = out.lines().collect();
+    assert_eq!(lines.len(), 5, "one line per unit");
+    for l in lines {
+        let v: Value = serde_json::from_str(l).unwrap();
+        assert!(v["unit"]["id"].is_string() && v["unit"]["title"].is_string());
+        let ms = v["matches"].as_array().unwrap();
+        assert!(!ms.is_empty() && ms.len() <= 5);
+        let mut last = f64::INFINITY;
+        for m in ms {
+            let s = m["score"].as_f64().unwrap();
+            assert!((0.0..=1.0).contains(&s) && s <= last, "{m}");
+            last = s;
+            assert_eq!(m["framework"], "ccss-math");
+            assert!(["strong", "moderate", "weak"].contains(&m["strength"].as_str().unwrap()));
+            assert!(m["evidence"].is_array());
+            // `code` is the code as the framework publishes it.
+            let code = m["code"].as_str().unwrap();
+            assert!(!code.starts_with("CCSS."), "{code}");
+        }
+        assert!(v["claims"].is_array() && v["unclaimed"].is_array());
+    }
+}
+
+#[test]
+fn a_unit_grade_limits_its_candidates() {
+    let out = stdout_of(
+        aligner()
+            .args(["match"])
+            .arg(example("grade3-units.csv"))
+            .args(["--format", "json"]),
+    );
+    let v: Value = serde_json::from_str(&out).unwrap();
+    for u in v.as_array().unwrap() {
+        for m in u["matches"].as_array().unwrap() {
+            assert!(m["code"].as_str().unwrap().starts_with("3."), "{}", m["code"]);
+        }
+    }
+}
+
+#[test]
+fn table_report_snapshot() {
+    let out = stdout_of(riverside().args(["audit", UNITS]));
+    insta::assert_snapshot!("audit_table", out);
+}
+
+#[test]
+fn json_report_snapshot() {
+    let out = stdout_of(riverside().args(["audit", UNITS, "--format", "json"]));
+    let v: Value = serde_json::from_str(&out).unwrap();
+    insta::assert_json_snapshot!("audit_json", v);
+}
+
+#[test]
+fn markdown_and_csv_reports() {
+    let md = stdout_of(riverside().args(["audit", UNITS, "--format", "md"]));
+    assert!(md.starts_with("# Standards coverage audit"));
+    assert!(md.contains("| RV.4.NF | Fractions | 4 | 2 |"));
+    let csv = stdout_of(riverside().args(["audit", UNITS, "--format", "csv"]));
+    let mut rows = csv.lines();
+    assert_eq!(
+        rows.next().unwrap(),
+        "framework,code,grades,domain,cluster,status,best_score,units,text"
+    );
+    assert_eq!(rows.count(), 6);
+}
+
+#[test]
+fn exit_codes_follow_thresholds() {
+    riverside()
+        .args(["audit", UNITS, "--fail-under", "50"])
+        .assert()
+        .code(0);
+    riverside()
+        .args(["audit", UNITS, "--fail-under", "60"])
+        .assert()
+        .code(1);
+    riverside().args(["audit", UNITS, "--fail-on-gaps"]).assert().code(1);
+    riverside()
+        .args(["audit", UNITS, "--fail-under", "150"])
+        .assert()
+        .code(2);
+    riverside().args(["audit", UNITS, "--min-score", "2"]).assert().code(2);
+}
+
+#[test]
+fn a_missing_file_exits_2_naming_it() {
+    riverside()
+        .args(["audit", UNITS, "no/such/toc.txt"])
+        .assert()
+        .code(2)
+        .stderr(predicate::str::contains("no/such/toc.txt"));
+}
+
+#[test]
+fn an_example_toc_is_not_fully_covered() {
+    aligner()
+        .args(["audit"])
+        .arg(example("grade4-math-toc.txt"))
+        .args(["--fail-under", "100"])
+        .assert()
+        .code(1);
+}
+
+#[test]
+fn a_chapter_rolls_up_its_lessons() {
+    let out = stdout_of(
+        aligner()
+            .args(["audit"])
+            .arg(example("grade4-math-toc.txt"))
+            .args(["--format", "json"]),
+    );
+    let v: Value = serde_json::from_str(&out).unwrap();
+    let units = v["units"].as_array().unwrap();
+    // Chapters have lessons under them, and a chapter is never listed as aligned to nothing
+    // when one of its lessons is aligned.
+    let unaligned: Vec<&str> = v["unaligned_units"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|u| u["id"].as_str().unwrap())
+        .collect();
+    for u in units.iter().filter(|u| u["parent"].is_null()) {
+        let id = u["id"].as_str().unwrap();
+        let lesson_aligned = units
+            .iter()
+            .any(|l| l["parent"] == id && !l["standards"].as_array().unwrap().is_empty());
+        if lesson_aligned {
+            assert!(!unaligned.contains(&id), "{id} has aligned lessons");
+        }
+    }
+}
