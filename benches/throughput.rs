@@ -1,12 +1,17 @@
 //! Throughput benchmarks (divan): reading and indexing the shipped corpus, and search queries.
 //!
 //! Run: `cargo bench --bench throughput`. Each group has a baseline measured in the same run, so
-//! the figures can be read as ratios: `index_shipped` against `read_shipped` (parsing alone), and
-//! `search_*` against `search_one_word`.
+//! the figures can be read as ratios: `index_shipped` against `read_shipped` (parsing alone),
+//! `search_*` against `search_one_word`, `match_units` (in-process, one thread) against
+//! `search_mixed`, and `audit_process_1000_units` (the whole `aligner audit` process on 1,000 units
+//! against every shipped framework, index present) against `process_version` (the process doing
+//! nothing but start and exit).
 
+use aligner::align::{align_units, Matcher, Scope};
 use aligner::index::search::Search;
 use aligner::index::{build, read_shipped, Library};
 use aligner::model::GradeRange;
+use aligner::model::Unit;
 use std::sync::OnceLock;
 
 fn main() {
@@ -99,4 +104,83 @@ fn search_filtered(bencher: divan::Bencher) {
     bencher
         .counter(divan::counter::ItemsCount::new(searches.len()))
         .bench(|| searches.iter().map(|s| lib.search(s).unwrap().len()).sum::<usize>());
+}
+
+/// 1,000 units made from the shipped examples (tables of contents and unit lists), repeated.
+fn thousand_units() -> Vec<Unit> {
+    let ex = concat!(env!("CARGO_MANIFEST_DIR"), "/examples");
+    let mut base = Vec::new();
+    for f in ["grade3-units.csv", "grade4-math-toc.txt", "grade7-math-toc.md"] {
+        base.extend(aligner::ingest::curriculum::read_curriculum(std::path::Path::new(ex).join(f).as_path()).unwrap());
+    }
+    let mut out = Vec::with_capacity(1000);
+    while out.len() < 1000 {
+        let mut u = base[out.len() % base.len()].clone();
+        u.id = format!("u{}", out.len());
+        u.parent = None;
+        out.push(u);
+    }
+    out
+}
+
+/// Matching and claim checks, in process, one thread: units per second.
+#[divan::bench(sample_count = 10)]
+fn match_units(bencher: divan::Bencher) {
+    let lib = library();
+    let m = Matcher::new(&lib.corpus);
+    let units = thousand_units();
+    let scope = Scope {
+        frameworks: Some(vec![lib.corpus.framework_pos("ccss-math").unwrap()]),
+        ..Default::default()
+    };
+    bencher
+        .counter(divan::counter::ItemsCount::new(units.len()))
+        .bench_local(|| align_units(&m, &units, &scope, 5).len());
+}
+
+fn write_units_file(dir: &std::path::Path) -> std::path::PathBuf {
+    let p = dir.join("units.jsonl");
+    let mut s = String::new();
+    for u in thousand_units() {
+        let v = serde_json::json!({"id": u.id, "title": u.title, "text": u.text,
+            "grade": u.grade.map(|g| g.to_string()), "standards": u.claimed});
+        s.push_str(&v.to_string());
+        s.push('\n');
+    }
+    std::fs::write(&p, s).unwrap();
+    p
+}
+
+/// Baseline for the whole-process figure: `aligner --version`.
+#[divan::bench(sample_count = 10)]
+fn process_version() {
+    let st = std::process::Command::new(env!("CARGO_BIN_EXE_aligner"))
+        .arg("--version")
+        .output()
+        .unwrap();
+    assert!(st.status.success());
+}
+
+/// `aligner audit` of 1,000 units against every shipped framework, as a whole process.
+#[divan::bench(sample_count = 10)]
+fn audit_process_1000_units(bencher: divan::Bencher) {
+    let d = tempfile::tempdir().unwrap();
+    let ix = d.path().join("ix");
+    aligner::index::build_from(&ix, &[], None, &|_| {}).unwrap();
+    let units = write_units_file(d.path());
+    let all = "ccss-math,ccss-ela,ngss,dc-math,dc-ela,md-math,pa-math";
+    bencher.bench(|| {
+        let out = std::process::Command::new(env!("CARGO_BIN_EXE_aligner"))
+            .args(["audit", "--format", "json", "--framework", all, "--index"])
+            .arg(&ix)
+            .arg(&units)
+            .output()
+            .unwrap();
+        assert!(
+            out.status.code().is_some_and(|c| c <= 1),
+            "{}",
+            String::from_utf8_lossy(&out.stderr)
+        );
+        out.stdout.len()
+    });
 }

@@ -44,3 +44,27 @@ impl Analyzer {
         out
     }
 }
+
+/// The numeral of a number word (`ten`, `tens` -> `10`).
+pub fn number_word(w: &str) -> Option<&'static str> {
+    Some(match w {
+        "zero" => "0",
+        "one" | "ones" => "1",
+        "two" => "2",
+        "three" => "3",
+        "four" => "4",
+        "five" => "5",
+        "six" => "6",
+        "seven" => "7",
+        "eight" => "8",
+        "nine" => "9",
+        "ten" | "tens" => "10",
+        "eleven" => "11",
+        "twelve" => "12",
+        "twenty" => "20",
+        "hundred" | "hundreds" => "100",
+        "thousand" | "thousands" => "1000",
+        "million" | "millions" => "1000000",
+        _ => return None,
+    })
+}

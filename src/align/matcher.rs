@@ -59,6 +59,37 @@ impl Default for Params {
     }
 }
 
+impl Params {
+    /// Override weights from a `name=value,name=value` list (the `ALIGNER_PARAMS` environment
+    /// variable that `aligner eval` reads, for tuning). Unknown names are an error.
+    pub fn with_overrides(mut self, spec: &str) -> Result<Params, String> {
+        for kv in spec.split(',').map(str::trim).filter(|s| !s.is_empty()) {
+            let (k, v) = kv.split_once('=').ok_or_else(|| format!("{kv:?} is not name=value"))?;
+            let v: f32 = v.trim().parse().map_err(|_| format!("{kv:?}: not a number"))?;
+            let slot = match k.trim() {
+                "k1" => &mut self.k1,
+                "b" => &mut self.b,
+                "w_text" => &mut self.w_text,
+                "w_children" => &mut self.w_children,
+                "w_cluster" => &mut self.w_cluster,
+                "w_domain" => &mut self.w_domain,
+                "w_notes" => &mut self.w_notes,
+                "q_title" => &mut self.q_title,
+                "q_text" => &mut self.q_text,
+                "q_context" => &mut self.q_context,
+                "q_synonym" => &mut self.q_synonym,
+                "q_routine" => &mut self.q_routine,
+                "squash" => &mut self.squash,
+                "strong" => &mut self.strong,
+                "moderate" => &mut self.moderate,
+                other => return Err(format!("unknown parameter {other:?}")),
+            };
+            *slot = v;
+        }
+        Ok(self)
+    }
+}
+
 /// How strongly a unit addresses a standard, from its score.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, serde::Serialize)]
 #[serde(rename_all = "lowercase")]

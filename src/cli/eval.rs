@@ -1,7 +1,8 @@
 //! `aligner eval GOLD`: measure the matcher against a publisher's alignments.
 
 use super::{CmdResult, Ctx};
-use crate::align::{Matcher, Scope};
+use crate::align::{Matcher, Params, Scope};
+use crate::error::Error;
 use crate::eval::{evaluate, EvalReport, Metrics};
 use crate::ingest::curriculum::read_curriculum;
 use crate::report::{write_json, OutputFormat, Table};
@@ -39,7 +40,13 @@ pub fn run(a: Args, ctx: &Ctx, out: &mut dyn Write) -> CmdResult {
         Some(f) => c.framework_pos(f)?,
         None => guess_framework(c, &items),
     };
-    let m = Matcher::new(c);
+    let params = match std::env::var("ALIGNER_PARAMS") {
+        Ok(spec) => Params::default()
+            .with_overrides(&spec)
+            .map_err(|e| Error::Usage(format!("ALIGNER_PARAMS: {e}")))?,
+        Err(_) => Params::default(),
+    };
+    let m = Matcher::with_params(c, params);
     let scope = Scope {
         frameworks: Some(vec![fw]),
         no_grade: a.no_grade,
