@@ -84,10 +84,10 @@ def main() -> None:
     ap = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     ap.add_argument("--out", type=Path, default=ROOT / "data" / "embeddings")
     ap.add_argument("--cache", type=Path, default=Path("/tmp/aligner-emb-cache"))
-    ap.add_argument("--pooling", choices=["mean", "token"], default="mean")
+    ap.add_argument("--pooling", choices=["mean", "token"], default="token")
     ap.add_argument("--dims", type=int, default=128)
     ap.add_argument("--weighting", choices=["sif", "log", "none"], default="sif")
-    ap.add_argument("--sif", type=float, default=1e-4)
+    ap.add_argument("--sif", type=float, default=1e-5)
     args = ap.parse_args()
 
     files = minilm.fetch_model(args.cache)

@@ -5,7 +5,7 @@
 set -euo pipefail
 bin=${1:-target/release/aligner}
 ev=${EVAL_DIR:-../shared/eval}
-row() { "$bin" eval "$@" --format json | python3 -c '
+row() { out=$("$bin" eval "$@" --format json) || exit 2; echo "$out" | python3 -c '
 import json,sys; d=json.load(sys.stdin)["overall"]
 print("r@1 %.3f  r@5 %.3f  r@10 %.3f  mrr %.3f  near %.3f  n=%d" % (d["recall_at_1"], d["recall_at_5"], d["recall_at_10"], d["mrr"], d["near_miss"], d["items"]))'; }
 printf 'khan, grade filter    '; row "$ev/dev-khan-titles.jsonl"

@@ -35,6 +35,11 @@ impl Analyzer {
         while ts.advance() {
             let t = ts.token();
             let surface = text.get(t.offset_from..t.offset_to).unwrap_or(&t.text).to_lowercase();
+            // Single letters (variable names, the "e" and "g" of "e.g.") say nothing of a topic.
+            let mut chars = surface.chars();
+            if chars.next().is_some_and(|c| c.is_alphabetic()) && chars.next().is_none() {
+                continue;
+            }
             out.push(Tok {
                 stem: t.text.clone(),
                 surface,

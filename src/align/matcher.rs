@@ -31,6 +31,13 @@ pub struct Params {
     pub q_synonym: f32,
     /// Weight of words from the routine-words list.
     pub q_routine: f32,
+    /// Words in more than this share of a batch's units (`Matcher::observe_batch`) count less:
+    /// their weight is `ln(1/share) / ln(1/batch_df)`.
+    pub batch_df: f32,
+    /// Weight of shared word pairs (adjacent words of the unit that are adjacent in the standard).
+    pub w_phrase: f32,
+    /// How many BM25F candidates the second stage reranks.
+    pub rerank: f32,
     /// `K` in `score = r / (r + K)`.
     pub squash: f32,
     pub strong: f32,
@@ -52,6 +59,9 @@ impl Default for Params {
             q_context: 0.4,
             q_synonym: 0.7,
             q_routine: 0.1,
+            batch_df: 0.05,
+            w_phrase: 1.0,
+            rerank: 50.0,
             squash: 10.0,
             strong: 0.6,
             moderate: 0.4,
@@ -79,6 +89,9 @@ impl Params {
                 "q_context" => &mut self.q_context,
                 "q_synonym" => &mut self.q_synonym,
                 "q_routine" => &mut self.q_routine,
+                "batch_df" => &mut self.batch_df,
+                "w_phrase" => &mut self.w_phrase,
+                "rerank" => &mut self.rerank,
                 "squash" => &mut self.squash,
                 "strong" => &mut self.strong,
                 "moderate" => &mut self.moderate,
@@ -151,6 +164,8 @@ pub struct MatchIndex {
     doc_of: HashMap<Ref, u32>,
     /// Per doc: its own statement's stems in order (for phrase evidence).
     own_seq: Vec<Vec<u32>>,
+    /// Per doc: adjacent word pairs of its statement and its sub-standards', packed `a << 32 | b`.
+    pairs: Vec<std::collections::HashSet<u64>>,
 }
 
 /// Map a subject label to the corpus's subject ids (`mathematics` -> `math`).
@@ -177,6 +192,8 @@ pub struct Matcher<'c> {
     routine: std::collections::HashSet<String>,
     /// (phrase as lower-case words, expansion text)
     synonyms: Vec<(Vec<String>, String)>,
+    /// Per-term weights learned from the batch of units being matched (see `observe_batch`).
+    batch: HashMap<u32, f32>,
 }
 
 impl<'c> Matcher<'c> {
@@ -207,6 +224,39 @@ impl<'c> Matcher<'c> {
             an,
             routine,
             synonyms,
+            batch: HashMap::new(),
+        }
+    }
+
+    /// Learn from the units about to be matched which words are common to most of them (the
+    /// language of the lesson template: "students", "launch", "groups of 2"), and count those
+    /// less. Needs at least 20 units; does nothing for fewer.
+    pub fn observe_batch(&mut self, units: &[Unit]) {
+        self.batch.clear();
+        if units.len() < 20 || self.params.batch_df <= 0.0 || self.params.batch_df >= 1.0 {
+            return;
+        }
+        let mut df: HashMap<u32, usize> = HashMap::new();
+        for u in units {
+            let mut seen: Vec<u32> = self
+                .an
+                .tokens(&format!("{} {}", u.title, u.text))
+                .into_iter()
+                .filter_map(|t| self.ix.vocab.get(&t.stem).copied())
+                .collect();
+            seen.sort_unstable();
+            seen.dedup();
+            for t in seen {
+                *df.entry(t).or_default() += 1;
+            }
+        }
+        let n = units.len() as f32;
+        let floor = self.params.batch_df;
+        for (t, d) in df {
+            let share = d as f32 / n;
+            if share > floor {
+                self.batch.insert(t, ((1.0 / share).ln() / (1.0 / floor).ln()).max(0.0));
+            }
         }
     }
 
@@ -223,7 +273,8 @@ impl<'c> Matcher<'c> {
                     } else {
                         1.0
                     };
-                    *w.entry(id).or_default() += weight * routine;
+                    let common = self.batch.get(&id).copied().unwrap_or(1.0);
+                    *w.entry(id).or_default() += weight * routine * common;
                     surface.entry(id).or_insert_with(|| t.surface.clone());
                 }
             }
@@ -318,8 +369,10 @@ impl<'c> Matcher<'c> {
             .map(|(d, &s)| (d as u32, s))
             .collect();
         cands.sort_by(|a, b| b.1.total_cmp(&a.1).then(a.0.cmp(&b.0)));
-        cands.truncate(top);
+        cands.truncate(top.max(self.params.rerank as usize));
         let qset: HashMap<u32, f32> = q.iter().copied().collect();
+        self.rerank(&mut cands, &seq, &qset);
+        cands.truncate(top);
         let matches = cands
             .into_iter()
             .map(|(d, raw)| {
@@ -343,6 +396,40 @@ impl<'c> Matcher<'c> {
             })
             .collect();
         (matches, extra_scores)
+    }
+
+    /// Second stage: add to each candidate's BM25F score the evidence of shared word pairs.
+    fn rerank(&self, cands: &mut [(u32, f32)], seq: &[Tok], q: &HashMap<u32, f32>) {
+        if self.params.w_phrase == 0.0 || cands.is_empty() {
+            return;
+        }
+        let ids: Vec<u32> = seq.iter().filter_map(|t| self.ix.vocab.get(&t.stem).copied()).collect();
+        let mut qpairs: Vec<(u64, f32)> = Vec::new();
+        for w in ids.windows(2) {
+            if w[0] == w[1] {
+                continue;
+            }
+            let p = pack(w[0], w[1]);
+            if qpairs.iter().any(|(x, _)| *x == p) {
+                continue;
+            }
+            // A pair weighs the mean idf of its words, scaled by their query weights (so the
+            // batch's template words count little here too).
+            let wq = q
+                .get(&w[0])
+                .copied()
+                .unwrap_or(0.0)
+                .min(q.get(&w[1]).copied().unwrap_or(0.0))
+                .min(1.0);
+            let idf = 0.5 * (self.ix.idf[w[0] as usize] + self.ix.idf[w[1] as usize]);
+            qpairs.push((p, wq * idf));
+        }
+        for c in cands.iter_mut() {
+            let set = &self.ix.pairs[c.0 as usize];
+            let bonus: f32 = qpairs.iter().filter(|(p, _)| set.contains(p)).map(|(_, w)| w).sum();
+            c.1 += self.params.w_phrase * bonus;
+        }
+        cands.sort_by(|a, b| b.1.total_cmp(&a.1).then(a.0.cmp(&b.0)));
     }
 
     /// Shared words and phrases between the query and a document, most informative first.
@@ -388,6 +475,10 @@ impl<'c> Matcher<'c> {
     }
 }
 
+fn pack(a: u32, b: u32) -> u64 {
+    ((a as u64) << 32) | b as u64
+}
+
 fn words(s: &str) -> Vec<String> {
     s.split(|c: char| !c.is_alphanumeric() && c != '\'')
         .filter(|w| !w.is_empty())
@@ -413,7 +504,14 @@ impl MatchIndex {
         let mut fields: Vec<[HashMap<u32, u32>; NF]> = Vec::new();
         let mut lens: Vec<[u32; NF]> = Vec::new();
         let mut own_seq = Vec::new();
+        let mut pairs = Vec::new();
         for (f, fw) in corpus.frameworks.iter().enumerate() {
+            let by_uri: HashMap<&str, usize> = fw
+                .standards
+                .iter()
+                .enumerate()
+                .map(|(i, s)| (s.uri.as_str(), i))
+                .collect();
             for (i, s) in fw.standards.iter().enumerate() {
                 if !s.kind.is_alignable() {
                     continue;
@@ -425,6 +523,13 @@ impl MatchIndex {
                     .children
                     .iter()
                     .map(|&c| fw.standards[c].text.as_str())
+                    .chain(
+                        // NGSS: the supporting elements an expectation is comprised of.
+                        s.associations
+                            .iter()
+                            .filter(|a| a.kind == "comprisedOf")
+                            .filter_map(|a| by_uri.get(a.target.as_str()).map(|&t| fw.standards[t].text.as_str())),
+                    )
                     .collect::<Vec<_>>()
                     .join(" ");
                 for a in fw.ancestors(i) {
@@ -449,6 +554,16 @@ impl MatchIndex {
                     }
                     if k == 0 {
                         own_seq.push(toks.iter().map(|t| vocab[&t.stem]).collect());
+                    }
+                    if k <= 1 {
+                        let ids: Vec<u32> = toks.iter().map(|t| vocab[&t.stem]).collect();
+                        if k == 0 {
+                            pairs.push(std::collections::HashSet::new());
+                        }
+                        let set = pairs.last_mut().expect("pushed for k == 0");
+                        for w in ids.windows(2) {
+                            set.insert(pack(w[0], w[1]));
+                        }
                     }
                 }
                 docs.push(Doc {
@@ -498,6 +613,7 @@ impl MatchIndex {
             docs,
             doc_of,
             own_seq,
+            pairs,
         }
     }
 }

@@ -23,7 +23,8 @@ pub struct UnitAlignment {
     pub unclaimed: Vec<Match>,
 }
 
-/// Match every unit and check its claims.
+/// Match every unit and check its claims. Call [`Matcher::observe_batch`] first to let the
+/// batch's common words count less.
 pub fn align_units(m: &Matcher, units: &[Unit], scope: &Scope, top: usize) -> Vec<UnitAlignment> {
     let claim_fw = scope.frameworks.as_ref().filter(|f| f.len() == 1).map(|f| f[0]);
     units

@@ -46,7 +46,8 @@ pub fn run(a: Args, ctx: &Ctx, out: &mut dyn Write) -> CmdResult {
             .map_err(|e| Error::Usage(format!("ALIGNER_PARAMS: {e}")))?,
         Err(_) => Params::default(),
     };
-    let m = Matcher::with_params(c, params);
+    let mut m = Matcher::with_params(c, params);
+    m.observe_batch(&items);
     let scope = Scope {
         frameworks: Some(vec![fw]),
         no_grade: a.no_grade,

@@ -121,7 +121,8 @@ pub fn run(a: Args, ctx: &Ctx, out: &mut dyn Write) -> CmdResult {
     let units = read_units(&a.file, a.scope.grade()?, a.scope.subject.as_deref())?;
     let lib = ctx.library()?;
     let c = &lib.corpus;
-    let m = Matcher::new(c);
+    let mut m = Matcher::new(c);
+    m.observe_batch(&units);
     let scope = a.scope.scope(c, &m, &units)?;
     let al = align_units(&m, &units, &scope, a.top);
     match a.format {

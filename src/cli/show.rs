@@ -128,6 +128,31 @@ fn write_text(c: &crate::corpus::Corpus, r: Ref, out: &mut dyn Write) -> std::io
             writeln!(out, "{}{code}[{}] {}", "  ".repeat(depth + 1), x.kind, x.text)?;
         }
     }
+    let elements: Vec<_> = s.associations.iter().filter(|a| a.kind == "comprisedOf").collect();
+    if !elements.is_empty() {
+        writeln!(out, "\nsupporting elements:")?;
+        for a in elements {
+            match fw.standards.iter().find(|x| x.uri == a.target) {
+                Some(x) => writeln!(out, "  {}", x.text)?,
+                None => writeln!(out, "  {}", a.target)?,
+            }
+        }
+    }
+    let others: Vec<String> = s
+        .associations
+        .iter()
+        .filter(|a| a.kind != "comprisedOf")
+        .map(|a| {
+            let target = a
+                .target_code
+                .clone()
+                .or_else(|| crate::report::view::code_from_ccss_uri(&a.target));
+            format!("{} {}", a.kind, target.unwrap_or_else(|| a.target.clone()))
+        })
+        .collect();
+    if !others.is_empty() {
+        writeln!(out, "\nlinks: {}", others.join(", "))?;
+    }
     if !s.children.is_empty() {
         writeln!(out, "\nchildren:")?;
         for &ch in &s.children {

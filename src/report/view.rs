@@ -2,7 +2,7 @@
 
 use crate::codes::Ref;
 use crate::corpus::Corpus;
-use crate::model::{grades_label, Note};
+use crate::model::{grades_label, Association, Note};
 use serde::Serialize;
 
 /// A standard as JSON output shows it.
@@ -21,6 +21,10 @@ pub struct StandardView {
     pub alt_codes: Vec<String>,
     #[serde(skip_serializing_if = "Vec::is_empty")]
     pub notes: Vec<Note>,
+    /// Typed links the publisher gave (CASE associations, NGSS supporting elements and CCSS
+    /// connections).
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub associations: Vec<Association>,
 }
 
 impl StandardView {
@@ -35,6 +39,7 @@ impl StandardView {
             text: s.text.clone(),
             alt_codes: s.alt_codes.clone(),
             notes: s.notes.clone(),
+            associations: s.associations.clone(),
         }
     }
 
@@ -43,6 +48,7 @@ impl StandardView {
         let mut v = StandardView::new(c, r);
         v.notes.clear();
         v.alt_codes.clear();
+        v.associations.clear();
         v
     }
 }
@@ -50,4 +56,16 @@ impl StandardView {
 /// `K-5`, `4`, `9-12` for a standard.
 pub fn grades_of(c: &Corpus, r: Ref) -> String {
     grades_label(&c.standard(r).grades)
+}
+
+/// The code in a corestandards.org URI (`http://corestandards.org/Math/Content/6/RP/A/3` ->
+/// `6.RP.A.3`), as NGSS links to CCSS.
+pub fn code_from_ccss_uri(uri: &str) -> Option<String> {
+    let rest = uri.split("corestandards.org/").nth(1)?;
+    let rest = rest
+        .strip_prefix("Math/Content/")
+        .or_else(|| rest.strip_prefix("Math/Practice/"))
+        .or_else(|| rest.strip_prefix("ELA-Literacy/"))?;
+    let code = rest.trim_end_matches('/').replace('/', ".");
+    (!code.is_empty()).then_some(code)
 }
