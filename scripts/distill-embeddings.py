@@ -9,14 +9,16 @@ What it does (model2vec-style distillation, numpy only, no torch):
    their sha256.
 2. Runs the 6-layer BERT encoder (scripts/minilm.py, float64) on "[CLS] token [SEP]" for every
    one of the 30522 WordPiece vocabulary tokens and keeps the final hidden state pooled as
-   `--pooling` says: `mean` = the mean over the 3 positions (what sentence-transformers' mean
-   pooling does on that input), `token` = the token's own position only.
+   `--pooling` says: `token` (default) = the token's own position only, `mean` = the mean over
+   the 3 positions (what sentence-transformers' mean pooling does on that input; it scored
+   lower on the dev sets, see data/embeddings/README.md).
 3. PCA to `--dims` dimensions (centered, fitted on all rows but [PAD]/[unusedN], eigen-
    decomposition of the float64 covariance, each component's sign fixed so that its largest
    coefficient is positive, so the result is deterministic).
 4. Weighting (`--weighting`): `sif` (default) scales row r (the vocab id, used as a Zipf rank
    estimate as model2vec does) by a / (a + p(r)) with p(r) = (1/(r+2)) / sum_k 1/(k+2) and
-   a = `--sif` (default 1e-4); `log` scales by log(1 + r + 1); `none` leaves rows as they are.
+   a = `--sif` (default 1e-5; model2vec's 1e-4 down-weights common words too little for long
+   lesson texts); `log` scales by log(r + 2); `none` leaves rows as they are.
    The weight is baked into each row's length, so the Rust side only sums rows and normalizes.
 5. Quantizes each row to int8 with its own scale (max |x| / 127) and writes
    data/embeddings/embeddings.bin and data/embeddings/vocab.txt (a copy of the model's vocab).
@@ -28,7 +30,7 @@ embeddings.bin layout (little-endian):
     bytes 12..16  u32 dims
     then rows x f32 scale, then rows*dims x i8 (row-major); value = i8 * scale[row]
 
-Rebuild (from the repo root; ~2-4 minutes on 2 cores, peak ~3 GB RAM):
+Rebuild (from the repo root; 2.5 minutes on 2 idle cores, under 2 GB of memory):
 
     python3 -m venv /tmp/emb-venv
     /tmp/emb-venv/bin/pip install -r scripts/requirements-embeddings.txt
@@ -36,8 +38,10 @@ Rebuild (from the repo root; ~2-4 minutes on 2 cores, peak ~3 GB RAM):
 
 The output is byte-for-byte the same on rerun with the same numpy; another BLAS build may
 flip an occasional quantized value by 1 (float rounding in the matrix products).
-The raw pooled outputs are cached in --cache (default /tmp/aligner-emb-cache) so variants are
-cheap to try; scripts/eval-static-embeddings.py measures retrieval with the result.
+The wheel and the raw pooled outputs are cached in --cache (default /tmp/aligner-emb-cache), so
+variants (--out /tmp/x --dims 64 ...) take seconds; scripts/eval-static-embeddings.py --emb-dir
+measures retrieval with the result. scripts/gen-embed-tables.py makes the Unicode tables of the
+Rust tokenizer.
 """
 
 from __future__ import annotations

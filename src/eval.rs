@@ -133,3 +133,40 @@ pub fn evaluate(m: &Matcher, items: &[Unit], scope: &Scope) -> EvalReport {
         unresolved,
     }
 }
+
+/// One training row for the reranker: a candidate standard of an item, its features, and whether
+/// it counts as a hit for the item.
+#[derive(Debug, Serialize)]
+pub struct FeatureRow<'a> {
+    pub item: &'a str,
+    pub code: String,
+    pub hit: bool,
+    pub f: Vec<f32>,
+}
+
+/// Every item's candidates with their features (see `scripts/train-reranker.py`).
+pub fn feature_rows<'a>(m: &Matcher, items: &'a [Unit], scope: &Scope, keep: usize) -> Vec<FeatureRow<'a>> {
+    let fw = scope.frameworks.as_ref().filter(|f| f.len() == 1).map(|f| f[0]);
+    let mut out = Vec::new();
+    for u in items {
+        let grade = u.grade.filter(|g| g.lo == g.hi).map(|g| g.lo);
+        let gold: Vec<Ref> = m
+            .corpus
+            .resolve_claims(&u.claimed, grade, fw)
+            .into_iter()
+            .flat_map(|c| c.refs)
+            .collect();
+        if gold.is_empty() {
+            continue;
+        }
+        for (r, f) in m.candidate_features(u, scope, keep) {
+            out.push(FeatureRow {
+                item: &u.id,
+                code: m.corpus.standard(r).display_code().to_string(),
+                hit: gold.iter().any(|g| hits(m.corpus, r, *g)),
+                f: f.to_vec(),
+            });
+        }
+    }
+    out
+}

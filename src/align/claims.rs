@@ -85,9 +85,11 @@ pub fn check(
         }
         let best = my_scores.iter().copied().fold(0f32, f32::max);
         let on_grade = grade.is_none_or(|g| refs.iter().any(|r| g.overlaps(&corpus.standard(*r).grades)));
-        let in_matches = refs
-            .iter()
-            .any(|r| matches.iter().any(|m| m.r == *r || covers(corpus, *r, m.r)));
+        let in_matches = refs.iter().any(|r| {
+            matches
+                .iter()
+                .any(|m| m.score >= SUPPORT_SCORE && (m.r == *r || covers(corpus, *r, m.r)))
+        });
         let status = if *relative && refs.len() > 1 {
             ClaimStatus::Ambiguous
         } else if !on_grade {

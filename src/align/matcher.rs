@@ -13,7 +13,7 @@ use super::analyze::{Analyzer, Tok};
 use crate::codes::Ref;
 use crate::corpus::Corpus;
 use crate::model::{Grade, GradeRange, Kind, Unit};
-use std::collections::HashMap;
+use rustc_hash::FxHashMap as HashMap;
 
 /// Tunable weights. The defaults are documented in the README ("How a match is scored").
 #[derive(Debug, Clone)]
@@ -34,6 +34,17 @@ pub struct Params {
     /// Words in more than this share of a batch's units (`Matcher::observe_batch`) count less:
     /// their weight is `ln(1/share) / ln(1/batch_df)`.
     pub batch_df: f32,
+    /// Lead weighting of a unit's text: the word at position `p` weighs `lead / (lead + p)`
+    /// (0 turns it off).
+    pub lead: f32,
+    /// Weight of meaning (static embeddings) in the final score, 0..1 (0 turns embeddings off).
+    pub w_embed: f32,
+    /// Weight of a unit's title against its text in the unit's embedding.
+    pub e_title: f32,
+    /// Weight of a standard's headings against its statement in the standard's embedding.
+    pub e_heads: f32,
+    /// Use the shipped reranker (1) or the fixed blend (0).
+    pub use_model: f32,
     /// Weight of shared word pairs (adjacent words of the unit that are adjacent in the standard).
     pub w_phrase: f32,
     /// How many BM25F candidates the second stage reranks.
@@ -50,7 +61,7 @@ impl Default for Params {
             k1: 1.2,
             b: 0.5,
             w_text: 1.0,
-            w_children: 0.5,
+            w_children: 0.0,
             w_cluster: 0.6,
             w_domain: 0.3,
             w_notes: 0.3,
@@ -61,7 +72,12 @@ impl Default for Params {
             q_routine: 0.1,
             batch_df: 0.05,
             w_phrase: 1.0,
-            rerank: 50.0,
+            lead: 80.0,
+            w_embed: 0.3,
+            use_model: 1.0,
+            e_title: 1.0,
+            e_heads: 0.5,
+            rerank: 30.0,
             squash: 10.0,
             strong: 0.6,
             moderate: 0.4,
@@ -91,6 +107,11 @@ impl Params {
                 "q_routine" => &mut self.q_routine,
                 "batch_df" => &mut self.batch_df,
                 "w_phrase" => &mut self.w_phrase,
+                "lead" => &mut self.lead,
+                "w_embed" => &mut self.w_embed,
+                "use_model" => &mut self.use_model,
+                "e_title" => &mut self.e_title,
+                "e_heads" => &mut self.e_heads,
                 "rerank" => &mut self.rerank,
                 "squash" => &mut self.squash,
                 "strong" => &mut self.strong,
@@ -144,6 +165,61 @@ pub struct Match {
     pub evidence: Vec<String>,
 }
 
+/// Scores below this are not reported as matches.
+pub const MIN_SCORE: f32 = 0.01;
+
+/// Number of reranker features.
+pub const NF: usize = 12;
+
+/// The reranker's features of a (unit, standard) candidate, in order.
+pub const FEATURES: [&str; NF] = [
+    "lex_rel",   // words: BM25F + pairs, relative to the unit's best candidate
+    "lex_abs",   // words: squash(BM25F + pairs)
+    "sem_rel",   // meaning: cosine above the scope's mean, 0..1
+    "cos",       // meaning: raw cosine
+    "q_cov",     // share of the unit's weighted words found anywhere in the standard's document
+    "own_cov",   // ... found in its own statement
+    "doc_cov",   // share of the statement's words found in the unit
+    "pairs",     // shared word pairs, squashed
+    "component", // is a sub-standard
+    "lex_rank",  // 1 / (1 + rank by words)
+    "sem_rank",  // 1 / (1 + rank by meaning)
+    "head_cov",  // share of the unit's weighted words found in the headings
+];
+
+/// A shipped reranker: logistic regression over [`FEATURES`].
+#[derive(Debug, Clone, serde::Deserialize)]
+pub struct Reranker {
+    pub features: Vec<String>,
+    pub weights: Vec<f32>,
+    pub bias: f32,
+}
+
+const RERANKER: &str = include_str!("../../data/matching/reranker.json");
+
+struct Cand {
+    d: u32,
+    f: [f32; NF],
+}
+
+/// A unit's candidates and what was computed on the way.
+struct CandSet {
+    cands: Vec<Cand>,
+    qset: HashMap<u32, f32>,
+    surface: HashMap<u32, String>,
+    seq: Vec<Tok>,
+    qpairs: Vec<(u64, f32)>,
+    acc: Vec<f32>,
+    sem: Option<HashMap<u32, (f32, f32)>>,
+    lex_max: f32,
+    /// Per doc already scored: (lexical, pairs).
+    lex_cache: HashMap<u32, (f32, f32)>,
+    lex_rank: HashMap<u32, usize>,
+    sem_rank: HashMap<u32, usize>,
+    /// Sum of the query's weight x idf.
+    qidf: f32,
+}
+
 /// A unit's query: (term, weight), each term's surface word, and the unit's words in order.
 type Query = (Vec<(u32, f32)>, HashMap<u32, String>, Vec<Tok>);
 
@@ -164,8 +240,12 @@ pub struct MatchIndex {
     doc_of: HashMap<Ref, u32>,
     /// Per doc: its own statement's stems in order (for phrase evidence).
     own_seq: Vec<Vec<u32>>,
+    /// Per doc, sorted term ids: of its own statement, of its headings, of its whole document.
+    own_terms: Vec<Vec<u32>>,
+    head_terms: Vec<Vec<u32>>,
+    all_terms: Vec<Vec<u32>>,
     /// Per doc: adjacent word pairs of its statement and its sub-standards', packed `a << 32 | b`.
-    pairs: Vec<std::collections::HashSet<u64>>,
+    pairs: Vec<Vec<u64>>,
 }
 
 /// Map a subject label to the corpus's subject ids (`mathematics` -> `math`).
@@ -192,8 +272,16 @@ pub struct Matcher<'c> {
     routine: std::collections::HashSet<String>,
     /// (phrase as lower-case words, expansion text)
     synonyms: Vec<(Vec<String>, String)>,
+    /// First word of a phrase -> positions in `synonyms`.
+    synonym_starts: HashMap<String, Vec<usize>>,
     /// Per-term weights learned from the batch of units being matched (see `observe_batch`).
     batch: HashMap<u32, f32>,
+    /// The standards' embeddings, when `w_embed > 0`.
+    emb: Option<super::semantic::DocVectors>,
+    /// Mean cosine between a unit and a standard, for a scope of one.
+    emb_mean: f32,
+    /// The shipped reranker, when it has weights for exactly [`FEATURES`].
+    model: Option<Reranker>,
 }
 
 impl<'c> Matcher<'c> {
@@ -210,13 +298,36 @@ impl<'c> Matcher<'c> {
             .filter(|l| !l.is_empty() && !l.starts_with('#'))
             .flat_map(|l| an.tokens(l).into_iter().map(|t| t.stem))
             .collect();
-        let synonyms = SYNONYMS
+        let synonyms: Vec<(Vec<String>, String)> = SYNONYMS
             .lines()
             .filter(|l| !l.trim().is_empty() && !l.starts_with('#'))
             .filter_map(|l| l.split_once('\t'))
             .map(|(p, e)| (words(p), e.trim().to_string()))
             .filter(|(p, _)| !p.is_empty())
             .collect();
+        let emb = (params.w_embed > 0.0).then(|| {
+            let docs = ix.docs.iter().map(|d| {
+                let fw = &corpus.frameworks[d.r.fw];
+                let heads: Vec<&str> = fw
+                    .ancestors(d.r.idx)
+                    .into_iter()
+                    .map(|a| &fw.standards[a])
+                    .filter(|a| matches!(a.kind, Kind::Cluster | Kind::Topic | Kind::Domain | Kind::Standard))
+                    .map(|a| a.text.as_str())
+                    .collect();
+                (fw.standards[d.r.idx].text.as_str(), heads.join(". "))
+            });
+            super::semantic::DocVectors::build(docs, params.e_heads)
+        });
+        let emb_mean = emb.as_ref().map(|e| e.mean_similarity(200)).unwrap_or(0.0);
+        let model = serde_json::from_str::<Reranker>(RERANKER)
+            .ok()
+            .filter(|m| m.weights.len() == NF && m.features.iter().map(String::as_str).eq(FEATURES))
+            .filter(|_| params.use_model > 0.0);
+        let mut synonym_starts: HashMap<String, Vec<usize>> = HashMap::default();
+        for (i, (p, _)) in synonyms.iter().enumerate() {
+            synonym_starts.entry(p[0].clone()).or_default().push(i);
+        }
         Matcher {
             corpus,
             params,
@@ -224,7 +335,11 @@ impl<'c> Matcher<'c> {
             an,
             routine,
             synonyms,
-            batch: HashMap::new(),
+            synonym_starts,
+            batch: HashMap::default(),
+            emb,
+            emb_mean,
+            model,
         }
     }
 
@@ -236,7 +351,7 @@ impl<'c> Matcher<'c> {
         if units.len() < 20 || self.params.batch_df <= 0.0 || self.params.batch_df >= 1.0 {
             return;
         }
-        let mut df: HashMap<u32, usize> = HashMap::new();
+        let mut df: HashMap<u32, usize> = HashMap::default();
         for u in units {
             let mut seen: Vec<u32> = self
                 .an
@@ -263,10 +378,16 @@ impl<'c> Matcher<'c> {
     /// The weighted query of a unit: stem -> weight, and each stem's first surface form.
     fn query(&self, unit: &Unit) -> Query {
         let p = &self.params;
-        let mut w: HashMap<u32, f32> = HashMap::new();
-        let mut surface: HashMap<u32, String> = HashMap::new();
-        let mut add = |toks: &[Tok], weight: f32, w: &mut HashMap<u32, f32>| {
+        let mut w: HashMap<u32, f32> = HashMap::default();
+        let mut surface: HashMap<u32, String> = HashMap::default();
+        let mut add = |toks: &[Tok], weight: f32, lead: f32, w: &mut HashMap<u32, f32>| {
             for t in toks {
+                // Lesson texts state their purpose first: later words count less.
+                let weight = if lead > 0.0 {
+                    weight * lead / (lead + t.pos as f32)
+                } else {
+                    weight
+                };
                 if let Some(&id) = self.ix.vocab.get(&t.stem) {
                     let routine = if self.routine.contains(&t.stem) {
                         p.q_routine
@@ -281,15 +402,26 @@ impl<'c> Matcher<'c> {
         };
         let title = self.an.tokens(&unit.title);
         let text = self.an.tokens(&unit.text);
-        add(&title, p.q_title, &mut w);
-        add(&text, p.q_text, &mut w);
+        add(&title, p.q_title, 0.0, &mut w);
+        add(&text, p.q_text, p.lead, &mut w);
         for c in &unit.context {
-            add(&self.an.tokens(c), p.q_context, &mut w);
+            add(&self.an.tokens(c), p.q_context, 0.0, &mut w);
         }
         let lower_words = words(&format!("{} {}", unit.title, unit.text));
-        for (phrase, exp) in &self.synonyms {
-            if contains_seq(&lower_words, phrase) {
-                add(&self.an.tokens(exp), p.q_synonym, &mut w);
+        let mut found: Vec<usize> = Vec::new();
+        for (i, w) in lower_words.iter().enumerate() {
+            for &k in self.synonym_starts.get(w.as_str()).map(Vec::as_slice).unwrap_or(&[]) {
+                let phrase = &self.synonyms[k].0;
+                if !found.contains(&k) && lower_words[i..].starts_with(phrase) {
+                    found.push(k);
+                }
+            }
+        }
+        found.sort_unstable();
+        for (phrase, exp) in found.into_iter().map(|k| &self.synonyms[k]) {
+            let _ = phrase;
+            {
+                add(&self.an.tokens(exp), p.q_synonym, 0.0, &mut w);
             }
         }
         // Saturate repeated words in long texts: 1 + ln(w) above 1.
@@ -354,63 +486,234 @@ impl<'c> Matcher<'c> {
     /// As [`match_unit`](Self::match_unit), also returning the scores of the `extra` standards
     /// (claimed ones), whether or not they are in scope or among the top.
     pub fn match_unit_with(&self, unit: &Unit, scope: &Scope, top: usize, extra: &[Ref]) -> (Vec<Match>, Vec<f32>) {
-        let (q, surface, seq) = self.query(unit);
-        let acc = self.raw_scores(&q);
-        let grades = self.grade_scope(unit, scope);
-        let subject = self.subject_of(unit, scope);
-        let mut cands: Vec<(u32, f32)> = acc
-            .iter()
-            .enumerate()
-            .filter(|(_, &s)| s > 0.0)
-            .filter(|(d, _)| {
-                let doc = &self.ix.docs[*d];
-                self.in_scope(doc, doc.r, grades, subject.as_deref(), scope)
-            })
-            .map(|(d, &s)| (d as u32, s))
-            .collect();
-        cands.sort_by(|a, b| b.1.total_cmp(&a.1).then(a.0.cmp(&b.0)));
-        cands.truncate(top.max(self.params.rerank as usize));
-        let qset: HashMap<u32, f32> = q.iter().copied().collect();
-        self.rerank(&mut cands, &seq, &qset);
-        cands.truncate(top);
-        let matches = cands
+        let cs = self.candidates(unit, scope, top);
+        let mut scored: Vec<(u32, f32)> = cs.cands.iter().map(|c| (c.d, self.model_score(&c.f))).collect();
+        // A standard the unit shares no evidence with is no match.
+        scored.retain(|x| x.1 >= MIN_SCORE);
+        scored.sort_by(|a, b| b.1.total_cmp(&a.1).then(a.0.cmp(&b.0)));
+        scored.truncate(top);
+        let matches = scored
             .into_iter()
-            .map(|(d, raw)| {
-                let score = self.score_to_unit(raw);
-                Match {
-                    r: self.ix.docs[d as usize].r,
-                    score,
-                    strength: self.strength(score),
-                    evidence: self.evidence(d, &qset, &surface, &seq),
-                }
+            .map(|(d, score)| Match {
+                r: self.ix.docs[d as usize].r,
+                score,
+                strength: self.strength(score),
+                evidence: self.evidence(d, &cs.qset, &cs.surface, &cs.seq),
             })
             .collect();
         let extra_scores = extra
             .iter()
-            .map(|r| {
-                self.ix
-                    .doc_of
-                    .get(r)
-                    .map(|&d| self.score_to_unit(acc[d as usize]))
-                    .unwrap_or(0.0)
+            .map(|r| match self.ix.doc_of.get(r) {
+                Some(&d) => match cs.cands.iter().find(|c| c.d == d) {
+                    Some(c) => self.model_score(&c.f),
+                    None => self.model_score(&self.features_of(unit, &cs, d)),
+                },
+                None => 0.0,
             })
             .collect();
         (matches, extra_scores)
     }
 
-    /// Second stage: add to each candidate's BM25F score the evidence of shared word pairs.
-    fn rerank(&self, cands: &mut [(u32, f32)], seq: &[Tok], q: &HashMap<u32, f32>) {
-        if self.params.w_phrase == 0.0 || cands.is_empty() {
-            return;
+    /// Every candidate of a unit with its features (for training the reranker: see
+    /// `scripts/train-reranker.py`).
+    pub fn candidate_features(&self, unit: &Unit, scope: &Scope, keep: usize) -> Vec<(Ref, [f32; NF])> {
+        self.candidates(unit, scope, keep)
+            .cands
+            .into_iter()
+            .map(|c| (self.ix.docs[c.d as usize].r, c.f))
+            .collect()
+    }
+
+    /// First stage: the best `max(keep, rerank)` standards by words, and as many by meaning, each
+    /// with its features.
+    fn candidates(&self, unit: &Unit, scope: &Scope, keep: usize) -> CandSet {
+        let p = &self.params;
+        let (q, surface, seq) = self.query(unit);
+        let acc = self.raw_scores(&q);
+        let grades = self.grade_scope(unit, scope);
+        let subject = self.subject_of(unit, scope);
+        let in_scope: Vec<u32> = (0..self.ix.docs.len() as u32)
+            .filter(|&d| {
+                let doc = &self.ix.docs[d as usize];
+                self.in_scope(doc, doc.r, grades, subject.as_deref(), scope)
+            })
+            .collect();
+        let sem = self.semantic(unit, &in_scope);
+        let keep = keep.max(p.rerank as usize);
+        let qset: HashMap<u32, f32> = q.iter().copied().collect();
+        let qpairs = self.query_pairs(&seq, &qset);
+        // Word pairs only for the best by BM25F (pairs cost a lookup per pair and standard).
+        let mut by_lex: Vec<(u32, f32)> = in_scope
+            .iter()
+            .filter(|&&d| acc[d as usize] > 0.0)
+            .map(|&d| (d, acc[d as usize]))
+            .collect();
+        by_lex.sort_by(|a, b| b.1.total_cmp(&a.1).then(a.0.cmp(&b.0)));
+        by_lex.truncate(2 * keep);
+        let mut lex_cache = HashMap::default();
+        for x in by_lex.iter_mut() {
+            let pairs = self.pairs(x.0, &qpairs);
+            lex_cache.insert(x.0, (x.1 + p.w_phrase * pairs, pairs));
+            x.1 += p.w_phrase * pairs;
         }
+        by_lex.sort_by(|a, b| b.1.total_cmp(&a.1).then(a.0.cmp(&b.0)));
+        let lex_rank: HashMap<u32, usize> = by_lex.iter().take(keep).enumerate().map(|(i, x)| (x.0, i)).collect();
+        let lex_max = by_lex.first().map(|x| x.1).unwrap_or(0.0);
+        let mut sem_rank: HashMap<u32, usize> = HashMap::default();
+        let mut ids: Vec<u32> = by_lex.iter().take(keep).map(|x| x.0).collect();
+        if let Some(sem) = &sem {
+            let mut by_sem: Vec<(u32, f32)> = sem.iter().map(|(&d, &(c, _))| (d, c)).collect();
+            by_sem.sort_by(|a, b| b.1.total_cmp(&a.1).then(a.0.cmp(&b.0)));
+            for (i, (d, _)) in by_sem.into_iter().take(keep).enumerate() {
+                sem_rank.insert(d, i);
+                if !ids.contains(&d) {
+                    ids.push(d);
+                }
+            }
+        }
+        let qidf: f32 = q.iter().map(|(t, w)| w * self.ix.idf[*t as usize]).sum();
+        let mut cs = CandSet {
+            cands: Vec::new(),
+            qset,
+            surface,
+            seq,
+            qpairs,
+            acc,
+            sem,
+            lex_max,
+            lex_cache,
+            lex_rank,
+            sem_rank,
+            qidf,
+        };
+        let cands: Vec<Cand> = ids
+            .iter()
+            .map(|&d| Cand {
+                d,
+                f: self.features_of(unit, &cs, d),
+            })
+            .collect();
+        cs.cands = cands;
+        cs
+    }
+
+    /// The features of standard `d` for a unit (see [`FEATURES`]).
+    fn features_of(&self, unit: &Unit, cs: &CandSet, d: u32) -> [f32; NF] {
+        let _ = unit;
+        let (lex, pairs) = match cs.lex_cache.get(&d) {
+            Some(&x) => x,
+            None => {
+                let pairs = self.pairs(d, &cs.qpairs);
+                (cs.acc[d as usize] + self.params.w_phrase * pairs, pairs)
+            }
+        };
+        let (cos, rel) = match &cs.sem {
+            Some(s) => s.get(&d).copied().unwrap_or((0.0, 0.0)),
+            None => (0.0, 0.0),
+        };
+        let share = |terms: &[u32]| -> f32 {
+            if cs.qidf <= 0.0 {
+                return 0.0;
+            }
+            let hit: f32 = terms
+                .iter()
+                .filter_map(|t| cs.qset.get(t).map(|w| w * self.ix.idf[*t as usize]))
+                .sum();
+            hit / cs.qidf
+        };
+        let own = &self.ix.own_terms[d as usize];
+        let doc_cov = {
+            let all: f32 = own.iter().map(|t| self.ix.idf[*t as usize]).sum();
+            let hit: f32 = own
+                .iter()
+                .filter(|t| cs.qset.contains_key(t))
+                .map(|t| self.ix.idf[*t as usize])
+                .sum();
+            if all > 0.0 {
+                hit / all
+            } else {
+                0.0
+            }
+        };
+        let inv = |r: Option<&usize>| r.map(|&r| 1.0 / (1.0 + r as f32)).unwrap_or(0.0);
+        let s = self.corpus.standard(self.ix.docs[d as usize].r);
+        [
+            if cs.lex_max > 0.0 { lex / cs.lex_max } else { 0.0 },
+            self.score_to_unit(lex),
+            rel,
+            cos,
+            share(&self.ix.all_terms[d as usize]),
+            share(own),
+            doc_cov,
+            pairs / (pairs + 5.0),
+            if s.kind == Kind::Component { 1.0 } else { 0.0 },
+            inv(cs.lex_rank.get(&d)),
+            inv(cs.sem_rank.get(&d)),
+            share(&self.ix.head_terms[d as usize]),
+        ]
+    }
+
+    /// Shared word pairs of the unit and standard `d`, weighted.
+    fn pairs(&self, d: u32, qpairs: &[(u64, f32)]) -> f32 {
+        let set = &self.ix.pairs[d as usize];
+        qpairs
+            .iter()
+            .filter(|(x, _)| set.binary_search(x).is_ok())
+            .map(|(_, w)| w)
+            .sum()
+    }
+
+    /// The score in 0..1 of a candidate from its features: the reranker's probability when a
+    /// model is shipped (`data/matching/reranker.json`), else a fixed blend of words and meaning.
+    fn model_score(&self, f: &[f32; NF]) -> f32 {
+        match &self.model {
+            Some(m) => {
+                let z = m.bias + m.weights.iter().zip(f).map(|(w, x)| w * x).sum::<f32>();
+                1.0 / (1.0 + (-z).exp())
+            }
+            None => {
+                let w = if self.emb.is_some() { self.params.w_embed } else { 0.0 };
+                f[1] * ((1.0 - w) * f[0] + w * f[2])
+            }
+        }
+    }
+
+    /// Per in-scope doc: (cosine with the unit, how much more similar in meaning it is than the
+    /// scope's average standard in 0..1). `None` when embeddings are off.
+    fn semantic(&self, unit: &Unit, docs: &[u32]) -> Option<HashMap<u32, (f32, f32)>> {
+        let emb = self.emb.as_ref()?;
+        if docs.is_empty() {
+            return Some(HashMap::default());
+        }
+        let qv = emb.unit_vector(unit, self.params.e_title);
+        if qv.iter().all(|x| *x == 0.0) {
+            return Some(HashMap::default());
+        }
+        let cos: Vec<f32> = docs.iter().map(|&d| emb.dot(d, &qv)).collect();
+        let mean = if docs.len() > 1 {
+            cos.iter().sum::<f32>() / cos.len() as f32
+        } else {
+            self.emb_mean
+        };
+        let span = (1.0 - mean).max(1e-3);
+        Some(
+            docs.iter()
+                .zip(cos)
+                .map(|(&d, c)| (d, (c, ((c - mean) / span).clamp(0.0, 1.0))))
+                .collect(),
+        )
+    }
+
+    /// The unit's adjacent word pairs with their weights.
+    fn query_pairs(&self, seq: &[Tok], q: &HashMap<u32, f32>) -> Vec<(u64, f32)> {
         let ids: Vec<u32> = seq.iter().filter_map(|t| self.ix.vocab.get(&t.stem).copied()).collect();
         let mut qpairs: Vec<(u64, f32)> = Vec::new();
         for w in ids.windows(2) {
             if w[0] == w[1] {
                 continue;
             }
-            let p = pack(w[0], w[1]);
-            if qpairs.iter().any(|(x, _)| *x == p) {
+            let pk = pack(w[0], w[1]);
+            if qpairs.iter().any(|(x, _)| *x == pk) {
                 continue;
             }
             // A pair weighs the mean idf of its words, scaled by their query weights (so the
@@ -422,14 +725,9 @@ impl<'c> Matcher<'c> {
                 .min(q.get(&w[1]).copied().unwrap_or(0.0))
                 .min(1.0);
             let idf = 0.5 * (self.ix.idf[w[0] as usize] + self.ix.idf[w[1] as usize]);
-            qpairs.push((p, wq * idf));
+            qpairs.push((pk, wq * idf));
         }
-        for c in cands.iter_mut() {
-            let set = &self.ix.pairs[c.0 as usize];
-            let bonus: f32 = qpairs.iter().filter(|(p, _)| set.contains(p)).map(|(_, w)| w).sum();
-            c.1 += self.params.w_phrase * bonus;
-        }
-        cands.sort_by(|a, b| b.1.total_cmp(&a.1).then(a.0.cmp(&b.0)));
+        qpairs
     }
 
     /// Shared words and phrases between the query and a document, most informative first.
@@ -486,13 +784,9 @@ fn words(s: &str) -> Vec<String> {
         .collect()
 }
 
-fn contains_seq(hay: &[String], needle: &[String]) -> bool {
-    !needle.is_empty() && hay.windows(needle.len()).any(|w| w == needle)
-}
-
 impl MatchIndex {
     fn build(corpus: &Corpus, an: &Analyzer, p: &Params) -> MatchIndex {
-        let mut vocab: HashMap<String, u32> = HashMap::new();
+        let mut vocab: HashMap<String, u32> = HashMap::default();
         let intern = |s: &str, vocab: &mut HashMap<String, u32>| -> u32 {
             let n = vocab.len() as u32;
             *vocab.entry(s.to_string()).or_insert(n)
@@ -505,6 +799,7 @@ impl MatchIndex {
         let mut lens: Vec<[u32; NF]> = Vec::new();
         let mut own_seq = Vec::new();
         let mut pairs = Vec::new();
+        let (mut own_terms, mut head_terms, mut all_terms) = (Vec::new(), Vec::new(), Vec::new());
         for (f, fw) in corpus.frameworks.iter().enumerate() {
             let by_uri: HashMap<&str, usize> = fw
                 .standards
@@ -523,13 +818,6 @@ impl MatchIndex {
                     .children
                     .iter()
                     .map(|&c| fw.standards[c].text.as_str())
-                    .chain(
-                        // NGSS: the supporting elements an expectation is comprised of.
-                        s.associations
-                            .iter()
-                            .filter(|a| a.kind == "comprisedOf")
-                            .filter_map(|a| by_uri.get(a.target.as_str()).map(|&t| fw.standards[t].text.as_str())),
-                    )
                     .collect::<Vec<_>>()
                     .join(" ");
                 for a in fw.ancestors(i) {
@@ -542,7 +830,19 @@ impl MatchIndex {
                         _ => {}
                     }
                 }
-                texts[4] = s.notes.iter().map(|n| n.text.as_str()).collect::<Vec<_>>().join(" ");
+                texts[4] = s
+                    .notes
+                    .iter()
+                    .map(|n| n.text.as_str())
+                    .chain(
+                        // NGSS: the supporting elements an expectation is comprised of.
+                        s.associations
+                            .iter()
+                            .filter(|a| a.kind == "comprisedOf")
+                            .filter_map(|a| by_uri.get(a.target.as_str()).map(|&t| fw.standards[t].text.as_str())),
+                    )
+                    .collect::<Vec<_>>()
+                    .join(" ");
                 let mut counts: [HashMap<u32, u32>; NF] = Default::default();
                 let mut l = [0u32; NF];
                 for (k, t) in texts.iter().enumerate() {
@@ -558,11 +858,15 @@ impl MatchIndex {
                     if k <= 1 {
                         let ids: Vec<u32> = toks.iter().map(|t| vocab[&t.stem]).collect();
                         if k == 0 {
-                            pairs.push(std::collections::HashSet::new());
+                            pairs.push(Vec::new());
                         }
                         let set = pairs.last_mut().expect("pushed for k == 0");
                         for w in ids.windows(2) {
-                            set.insert(pack(w[0], w[1]));
+                            set.push(pack(w[0], w[1]));
+                        }
+                        if k == 1 {
+                            set.sort_unstable();
+                            set.dedup();
                         }
                     }
                 }
@@ -571,6 +875,19 @@ impl MatchIndex {
                     grades: s.grades.clone(),
                     subject: fw.subject.clone(),
                 });
+                let sorted = |ks: &mut Vec<u32>| {
+                    ks.sort_unstable();
+                    ks.dedup();
+                };
+                let mut own: Vec<u32> = counts[0].keys().copied().collect();
+                sorted(&mut own);
+                let mut head: Vec<u32> = counts[2].keys().chain(counts[3].keys()).copied().collect();
+                sorted(&mut head);
+                let mut all: Vec<u32> = counts.iter().flat_map(|c| c.keys().copied()).collect();
+                sorted(&mut all);
+                own_terms.push(own);
+                head_terms.push(head);
+                all_terms.push(all);
                 fields.push(counts);
                 lens.push(l);
             }
@@ -584,7 +901,7 @@ impl MatchIndex {
         }
         let mut postings: Vec<Vec<(u32, f32)>> = vec![Vec::new(); vocab.len()];
         for (d, counts) in fields.iter().enumerate() {
-            let mut tfp: HashMap<u32, f32> = HashMap::new();
+            let mut tfp: HashMap<u32, f32> = HashMap::default();
             for k in 0..NF {
                 let norm = 1.0 - p.b + p.b * lens[d][k] as f32 / avg[k].max(1.0);
                 for (&t, &c) in &counts[k] {
@@ -613,6 +930,9 @@ impl MatchIndex {
             docs,
             doc_of,
             own_seq,
+            own_terms,
+            head_terms,
+            all_terms,
             pairs,
         }
     }

@@ -6,6 +6,7 @@ pub mod analyze;
 pub mod claims;
 pub mod embed;
 pub mod matcher;
+pub mod semantic;
 
 pub use claims::{ClaimCheck, ClaimStatus};
 pub use matcher::{Match, Matcher, Params, Scope, Strength};

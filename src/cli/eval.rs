@@ -27,6 +27,10 @@ pub struct Args {
     /// Do not limit each item's candidates to its own grade
     #[arg(long)]
     pub no_grade: bool,
+    /// Write every item's candidate standards with their reranker features to this JSONL file
+    /// (for scripts/train-reranker.py)
+    #[arg(long, hide = true, value_name = "FILE")]
+    pub dump_features: Option<PathBuf>,
     /// Output format: table or json
     #[arg(long, value_enum, default_value = "table")]
     pub format: OutputFormat,
@@ -53,6 +57,15 @@ pub fn run(a: Args, ctx: &Ctx, out: &mut dyn Write) -> CmdResult {
         no_grade: a.no_grade,
         ..Default::default()
     };
+    if let Some(path) = &a.dump_features {
+        let rows = crate::eval::feature_rows(&m, &items, &scope, 0);
+        let mut w = std::io::BufWriter::new(std::fs::File::create(path).map_err(|e| Error::io(path, e))?);
+        for r in rows {
+            serde_json::to_writer(&mut w, &r).map_err(std::io::Error::other)?;
+            writeln!(w)?;
+        }
+        w.flush()?;
+    }
     let report = evaluate(&m, &items, &scope);
     match a.format {
         OutputFormat::Json | OutputFormat::Jsonl => {

@@ -1,0 +1,93 @@
+//! Meaning for the matcher: one embedding per alignable standard (its statement, with its headings
+//! at a lower weight) from the shipped static word embeddings ([`super::embed`]), and a unit's
+//! embedding (its title and its text), compared by cosine.
+
+use super::embed::Embeddings;
+use crate::model::Unit;
+
+pub struct DocVectors {
+    emb: &'static Embeddings,
+    dims: usize,
+    /// Row-major, one L2-normalized row per document.
+    vecs: Vec<f32>,
+}
+
+fn add_scaled(acc: &mut [f32], v: &[f32], w: f32) {
+    if v.len() == acc.len() {
+        for (a, x) in acc.iter_mut().zip(v) {
+            *a += w * x;
+        }
+    }
+}
+
+fn normalize(v: &mut [f32]) {
+    let n = v.iter().map(|x| x * x).sum::<f32>().sqrt();
+    if n > 0.0 {
+        v.iter_mut().for_each(|x| *x /= n);
+    }
+}
+
+impl DocVectors {
+    /// Embed every document: (statement, headings) pairs in document order.
+    pub fn build<'a>(docs: impl Iterator<Item = (&'a str, String)>, e_heads: f32) -> DocVectors {
+        let emb = Embeddings::shipped();
+        let dims = emb.dims();
+        let mut vecs = Vec::new();
+        for (own, heads) in docs {
+            let mut v = vec![0f32; dims];
+            add_scaled(&mut v, &emb.embed(own), 1.0);
+            if e_heads > 0.0 && !heads.is_empty() {
+                add_scaled(&mut v, &emb.embed(&heads), e_heads);
+            }
+            normalize(&mut v);
+            vecs.extend(v);
+        }
+        DocVectors { emb, dims, vecs }
+    }
+
+    /// A unit's embedding: its title (weight `e_title`), its text and its context.
+    pub fn unit_vector(&self, unit: &Unit, e_title: f32) -> Vec<f32> {
+        let mut v = vec![0f32; self.dims];
+        if !unit.title.trim().is_empty() {
+            add_scaled(&mut v, &self.emb.embed(&unit.title), e_title);
+        }
+        if !unit.text.trim().is_empty() {
+            add_scaled(&mut v, &self.emb.embed(&unit.text), 1.0);
+        }
+        if !unit.context.is_empty() {
+            add_scaled(&mut v, &self.emb.embed(&unit.context.join(". ")), 0.3);
+        }
+        normalize(&mut v);
+        v
+    }
+
+    /// Cosine of document `d` with a normalized vector.
+    pub fn dot(&self, d: u32, q: &[f32]) -> f32 {
+        let row = &self.vecs[d as usize * self.dims..(d as usize + 1) * self.dims];
+        row.iter().zip(q).map(|(a, b)| a * b).sum()
+    }
+
+    /// Mean cosine between documents `a` and the others, a baseline for a scope of one.
+    pub fn mean_similarity(&self, sample: usize) -> f32 {
+        let n = self.vecs.len() / self.dims.max(1);
+        if n < 2 {
+            return 0.0;
+        }
+        let step = (n / sample.max(1)).max(1);
+        let idx: Vec<usize> = (0..n).step_by(step).collect();
+        let mut sum = 0.0;
+        let mut cnt = 0;
+        for (i, &a) in idx.iter().enumerate() {
+            for &b in &idx[i + 1..] {
+                let ra = &self.vecs[a * self.dims..(a + 1) * self.dims];
+                sum += self.dot(b as u32, ra);
+                cnt += 1;
+            }
+        }
+        if cnt == 0 {
+            0.0
+        } else {
+            sum / cnt as f32
+        }
+    }
+}
