@@ -9,9 +9,9 @@ pub struct Table {
     pub rows: Vec<Vec<String>>,
 }
 
-/// Width for tables: the terminal's when stdout is one, else 100 columns.
+/// Width for tables: the terminal's when stdout is one, else 80 columns.
 pub fn width() -> u16 {
-    comfy_table::Table::new().width().unwrap_or(100).max(40)
+    comfy_table::Table::new().width().unwrap_or(80).max(40)
 }
 
 impl Table {
