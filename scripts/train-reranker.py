@@ -37,7 +37,7 @@ SETTINGS = [
     ("mathfish no grade", "dev-mathfish-problems.jsonl", True),
 ]
 FEATURES = ["lex_rel", "lex_abs", "sem_rel", "cos", "q_cov", "own_cov", "doc_cov", "pairs", "component",
-            "lex_rank", "sem_rank", "head_cov"]
+            "lex_rank", "sem_rank", "head_cov", "short", "sem_short", "lex_short"]
 
 
 def fold_of(item_id, k):
@@ -75,14 +75,21 @@ def pairs_of(items):
     return np.array(diffs) if diffs else np.zeros((0, len(FEATURES)))
 
 
-def train(items_list, l2=1e-2, iters=300, lr=0.5):
+def train(items_list, l2=1e-3, iters=3000, lr=0.1):
+    """Pairwise logistic regression on standardized features (Adam); returns raw-scale weights."""
     x = np.vstack([pairs_of(items) for items in items_list])
+    scale = np.maximum(np.abs(x).std(axis=0), 1e-6)
+    xs = x / scale
     w = np.zeros(x.shape[1])
-    for _ in range(iters):  # gradient descent on mean log(1 + exp(-x.w)) + l2/2 |w|^2
-        z = x @ w
-        g = -(x * (1.0 / (1.0 + np.exp(z)))[:, None]).mean(axis=0) + l2 * w
-        w -= lr * g
-    return w
+    m = np.zeros_like(w)
+    v = np.zeros_like(w)
+    for t in range(1, iters + 1):  # mean log(1 + exp(-x.w)) + l2/2 |w|^2
+        z = np.clip(xs @ w, -30, 30)
+        g = -(xs * (1.0 / (1.0 + np.exp(z)))[:, None]).mean(axis=0) + l2 * w
+        m = 0.9 * m + 0.1 * g
+        v = 0.999 * v + 0.001 * g * g
+        w -= lr * (m / (1 - 0.9 ** t)) / (np.sqrt(v / (1 - 0.999 ** t)) + 1e-8)
+    return w / scale
 
 
 def platt(items_list, w, iters=500, lr=0.5):
@@ -123,7 +130,7 @@ def main():
     ap.add_argument("--bin", default="target/release/aligner")
     ap.add_argument("--eval-dir", default="../shared/eval")
     ap.add_argument("--folds", type=int, default=5)
-    ap.add_argument("--l2", type=float, default=1e-2)
+    ap.add_argument("--l2", type=float, default=1e-3)
     ap.add_argument("--write", action="store_true")
     a = ap.parse_args()
     tmp = tempfile.mkdtemp()

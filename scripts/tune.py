@@ -36,6 +36,8 @@ SPACE = {
     "q_routine": [0.0, 0.5, 2.0],
     "batch_df": [0.5, 0.75, 1.5],
     "w_phrase": [0.0, 0.5, 1.5, 2.0],
+    "w_embed": [0.0, 0.5, 1.5, 2.0],
+    "w_embed_title": [0.0, 0.5, 1.5, 2.0],
 }
 
 
@@ -75,7 +77,9 @@ def ascend(bin_, files, params, rounds=2):
             for m in mults:
                 trial = dict(params)
                 base = params.get(name, 0.0)
-                trial[name] = base * m if base != 0 else (0.3 if m > 1 else 0.0)
+                trial[name] = min(base * m, 1.0) if name.startswith("w_embed") else base * m
+                if base == 0:
+                    trial[name] = 0.3 if m > 1 else 0.0
                 s, _ = score(bin_, files, trial)
                 if s > best + 1e-4:
                     best, params, improved = s, trial, True
@@ -90,7 +94,12 @@ def main():
     ap.add_argument("--bin", default="target/release/aligner")
     ap.add_argument("--eval-dir", default="../shared/eval")
     ap.add_argument("--start", default="", help="ALIGNER_PARAMS-style starting weights")
+    ap.add_argument("--only", default="", help="comma-separated names: tune only these")
     a = ap.parse_args()
+    if a.only:
+        for name in list(SPACE):
+            if name not in a.only.split(","):
+                del SPACE[name]
     khan = read(os.path.join(a.eval_dir, "dev-khan-titles.jsonl"))
     fish = read(os.path.join(a.eval_dir, "dev-mathfish-problems.jsonl"))
     start = {}
@@ -98,8 +107,9 @@ def main():
         k, v = kv.split("=")
         start[k] = float(v)
     # Starting point: the current defaults (what eval uses with an empty ALIGNER_PARAMS).
-    defaults = dict(k1=1.2, b=0.5, w_children=0.5, w_cluster=0.6, w_domain=0.3, w_notes=0.3, q_title=1.5,
-                    q_context=0.4, q_synonym=0.7, q_routine=0.1, batch_df=0.05, w_phrase=1.0)
+    defaults = dict(k1=1.2, b=0.5, w_children=0.0, w_cluster=0.6, w_domain=0.3, w_notes=0.3, q_title=1.5,
+                    q_context=0.4, q_synonym=0.7, q_routine=0.1, batch_df=0.05, w_phrase=1.0, lead=80.0,
+                    w_embed=0.5, w_embed_title=0.8)
     defaults.update(start)
     tmp = tempfile.mkdtemp()
 

@@ -255,6 +255,9 @@ impl CodeIndex {
     /// Up to `n` published codes closest to the spelling `raw` (restricted to framework `fw`).
     pub fn suggest(&self, frameworks: &[Framework], raw: &str, fw: Option<usize>, n: usize) -> Vec<String> {
         let key = normalize(raw);
+        if key.is_empty() {
+            return Vec::new();
+        }
         let mut scored: Vec<(f64, String)> = self
             .primary
             .iter()

@@ -39,6 +39,8 @@ pub struct Params {
     pub lead: f32,
     /// Weight of meaning (static embeddings) in the final score, 0..1 (0 turns embeddings off).
     pub w_embed: f32,
+    /// Weight of meaning for a unit that has only a title (short texts say little in words).
+    pub w_embed_title: f32,
     /// Weight of a unit's title against its text in the unit's embedding.
     pub e_title: f32,
     /// Weight of a standard's headings against its statement in the standard's embedding.
@@ -73,8 +75,9 @@ impl Default for Params {
             batch_df: 0.05,
             w_phrase: 1.0,
             lead: 80.0,
-            w_embed: 0.3,
+            w_embed: 0.5,
             use_model: 1.0,
+            w_embed_title: 0.8,
             e_title: 1.0,
             e_heads: 0.5,
             rerank: 30.0,
@@ -110,6 +113,7 @@ impl Params {
                 "lead" => &mut self.lead,
                 "w_embed" => &mut self.w_embed,
                 "use_model" => &mut self.use_model,
+                "w_embed_title" => &mut self.w_embed_title,
                 "e_title" => &mut self.e_title,
                 "e_heads" => &mut self.e_heads,
                 "rerank" => &mut self.rerank,
@@ -169,7 +173,7 @@ pub struct Match {
 pub const MIN_SCORE: f32 = 0.01;
 
 /// Number of reranker features.
-pub const NF: usize = 12;
+pub const NF: usize = 15;
 
 /// The reranker's features of a (unit, standard) candidate, in order.
 pub const FEATURES: [&str; NF] = [
@@ -185,6 +189,9 @@ pub const FEATURES: [&str; NF] = [
     "lex_rank",  // 1 / (1 + rank by words)
     "sem_rank",  // 1 / (1 + rank by meaning)
     "head_cov",  // share of the unit's weighted words found in the headings
+    "short",     // 1 / (1 + ln(1 + number of distinct query words)): titles near 0.4, texts near 0.15
+    "sem_short", // sem_rel x short: meaning counts more for short units
+    "lex_short", // lex_rel x short
 ];
 
 /// A shipped reranker: logistic regression over [`FEATURES`].
@@ -487,7 +494,8 @@ impl<'c> Matcher<'c> {
     /// (claimed ones), whether or not they are in scope or among the top.
     pub fn match_unit_with(&self, unit: &Unit, scope: &Scope, top: usize, extra: &[Ref]) -> (Vec<Match>, Vec<f32>) {
         let cs = self.candidates(unit, scope, top);
-        let mut scored: Vec<(u32, f32)> = cs.cands.iter().map(|c| (c.d, self.model_score(&c.f))).collect();
+        let w = self.embed_weight(unit);
+        let mut scored: Vec<(u32, f32)> = cs.cands.iter().map(|c| (c.d, self.model_score(&c.f, w))).collect();
         // A standard the unit shares no evidence with is no match.
         scored.retain(|x| x.1 >= MIN_SCORE);
         scored.sort_by(|a, b| b.1.total_cmp(&a.1).then(a.0.cmp(&b.0)));
@@ -505,8 +513,8 @@ impl<'c> Matcher<'c> {
             .iter()
             .map(|r| match self.ix.doc_of.get(r) {
                 Some(&d) => match cs.cands.iter().find(|c| c.d == d) {
-                    Some(c) => self.model_score(&c.f),
-                    None => self.model_score(&self.features_of(unit, &cs, d)),
+                    Some(c) => self.model_score(&c.f, w),
+                    None => self.model_score(&self.features_of(unit, &cs, d), w),
                 },
                 None => 0.0,
             })
@@ -637,8 +645,10 @@ impl<'c> Matcher<'c> {
         };
         let inv = |r: Option<&usize>| r.map(|&r| 1.0 / (1.0 + r as f32)).unwrap_or(0.0);
         let s = self.corpus.standard(self.ix.docs[d as usize].r);
+        let short = 1.0 / (1.0 + (1.0 + cs.qset.len() as f32).ln());
+        let lex_rel = if cs.lex_max > 0.0 { lex / cs.lex_max } else { 0.0 };
         [
-            if cs.lex_max > 0.0 { lex / cs.lex_max } else { 0.0 },
+            lex_rel,
             self.score_to_unit(lex),
             rel,
             cos,
@@ -650,6 +660,9 @@ impl<'c> Matcher<'c> {
             inv(cs.lex_rank.get(&d)),
             inv(cs.sem_rank.get(&d)),
             share(&self.ix.head_terms[d as usize]),
+            short,
+            rel * short,
+            lex_rel * short,
         ]
     }
 
@@ -665,16 +678,24 @@ impl<'c> Matcher<'c> {
 
     /// The score in 0..1 of a candidate from its features: the reranker's probability when a
     /// model is shipped (`data/matching/reranker.json`), else a fixed blend of words and meaning.
-    fn model_score(&self, f: &[f32; NF]) -> f32 {
+    /// The weight of meaning for this unit: `w_embed_title` when it has only a title.
+    fn embed_weight(&self, unit: &Unit) -> f32 {
+        if self.emb.is_none() {
+            0.0
+        } else if unit.text.trim().is_empty() {
+            self.params.w_embed_title
+        } else {
+            self.params.w_embed
+        }
+    }
+
+    fn model_score(&self, f: &[f32; NF], w: f32) -> f32 {
         match &self.model {
             Some(m) => {
                 let z = m.bias + m.weights.iter().zip(f).map(|(w, x)| w * x).sum::<f32>();
                 1.0 / (1.0 + (-z).exp())
             }
-            None => {
-                let w = if self.emb.is_some() { self.params.w_embed } else { 0.0 };
-                f[1] * ((1.0 - w) * f[0] + w * f[2])
-            }
+            None => f[1] * ((1.0 - w) * f[0] + w * f[2]),
         }
     }
 

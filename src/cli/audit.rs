@@ -37,7 +37,7 @@ pub struct Args {
     #[arg(long)]
     pub fail_on_gaps: bool,
     /// How many standards each unit may address
-    #[arg(long, default_value_t = 5)]
+    #[arg(long, default_value_t = 5, value_parser = clap::builder::RangedU64ValueParser::<usize>::new().range(1..))]
     pub top: usize,
     /// Output format
     #[arg(long, value_enum, default_value = "table")]

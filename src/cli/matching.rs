@@ -25,7 +25,7 @@ pub struct Args {
     #[command(flatten)]
     pub scope: ScopeArgs,
     /// How many standards per unit
-    #[arg(long, short = 'n', default_value_t = 5)]
+    #[arg(long, short = 'n', default_value_t = 5, value_parser = clap::builder::RangedU64ValueParser::<usize>::new().range(1..))]
     pub top: usize,
     /// Output format
     #[arg(long, value_enum, default_value = "table")]

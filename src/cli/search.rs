@@ -30,7 +30,7 @@ pub struct Args {
     #[arg(long, short = 's')]
     pub subject: Option<String>,
     /// How many results
-    #[arg(long, short = 'n', default_value_t = 10)]
+    #[arg(long, short = 'n', default_value_t = 10, value_parser = clap::builder::RangedU64ValueParser::<usize>::new().range(1..))]
     pub top: usize,
     /// Also return headings (domains, clusters, topics) and NGSS supporting elements
     #[arg(long)]

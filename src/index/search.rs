@@ -60,14 +60,24 @@ impl Library {
         }
         if !errs.is_empty() {
             // Not valid query syntax: search the words alone.
+            // Lower-cased, so that AND, OR and NOT are words too.
             let plain: String = s
                 .text
                 .chars()
-                .map(|c| if c.is_alphanumeric() { c } else { ' ' })
+                .map(|c| {
+                    if c.is_alphanumeric() {
+                        c.to_ascii_lowercase()
+                    } else {
+                        ' '
+                    }
+                })
                 .collect();
             let (q2, errs2) = qp.parse_query_lenient(&plain);
             if !errs2.is_empty() {
-                return Err(Error::Usage(format!("cannot search for {:?}: {}", s.text, errs2[0])));
+                return Err(Error::Usage(format!(
+                    "no searchable words in {:?} (only stop words or operators): {}",
+                    s.text, errs2[0]
+                )));
             }
             q = q2;
         }

@@ -148,6 +148,16 @@ fn read_json(path: &Path, text: &str) -> Result<Vec<Unit>> {
     Ok(out)
 }
 
+/// The line of the first character at or after byte `at` that is not a line end.
+fn line_at(text: &str, at: usize) -> u64 {
+    let bytes = text.as_bytes();
+    let mut at = at.min(bytes.len());
+    while at < bytes.len() && (bytes[at] == b'\r' || bytes[at] == b'\n') {
+        at += 1;
+    }
+    bytes[..at].iter().filter(|&&b| b == b'\n').count() as u64 + 1
+}
+
 fn first_line(text: &str) -> u64 {
     let skipped = text.len() - text.trim_start().len();
     text[..skipped].matches('\n').count() as u64 + 1
@@ -382,7 +392,8 @@ fn read_csv(path: &Path, text: &str) -> Result<Vec<Unit>> {
     let mut out = Vec::new();
     for rec in rdr.records() {
         let rec = rec.map_err(csv_err)?;
-        let line = rec.position().map(|p| p.line()).unwrap_or(0);
+        // From the byte offset: the csv crate's own line count lags after CRLF line ends.
+        let line = rec.position().map(|p| line_at(text, p.byte() as usize)).unwrap_or(0);
         if rec.iter().all(|c| c.is_empty()) {
             continue;
         }
@@ -524,6 +535,14 @@ mod tests {
 
     fn p() -> &'static Path {
         Path::new("u.jsonl")
+    }
+
+    #[test]
+    fn csv_origins_count_crlf_lines() {
+        let text = "id,title\r\na,Adding\r\n\r\nb,Subtracting\r\n";
+        let u = read_units(Path::new("u.csv"), text, UnitsFormat::Csv).unwrap();
+        assert_eq!(u[0].origin, "u.csv:2");
+        assert_eq!(u[1].origin, "u.csv:4");
     }
 
     #[test]
