@@ -86,6 +86,15 @@ fn grade_label(u: &Unit) -> String {
     }
 }
 
+/// The standards an item's publisher gave (its claimed codes, resolved in framework `fw`).
+fn gold_of(c: &Corpus, u: &Unit, fw: Option<usize>) -> Vec<Ref> {
+    let grade = u.grade.filter(|g| g.lo == g.hi).map(|g| g.lo);
+    c.resolve_claims(&u.claimed, grade, fw)
+        .into_iter()
+        .flat_map(|c| c.refs)
+        .collect()
+}
+
 /// Match every item and score the suggestions against the publisher's standards.
 pub fn evaluate(m: &Matcher, items: &[Unit], scope: &Scope) -> EvalReport {
     let fw = scope.frameworks.as_ref().filter(|f| f.len() == 1).map(|f| f[0]);
@@ -94,13 +103,7 @@ pub fn evaluate(m: &Matcher, items: &[Unit], scope: &Scope) -> EvalReport {
     let mut unresolved = Vec::new();
     let depth = *KS.iter().max().unwrap();
     for u in items {
-        let grade = u.grade.filter(|g| g.lo == g.hi).map(|g| g.lo);
-        let gold: Vec<Ref> = m
-            .corpus
-            .resolve_claims(&u.claimed, grade, fw)
-            .into_iter()
-            .flat_map(|c| c.refs)
-            .collect();
+        let gold = gold_of(m.corpus, u, fw);
         if gold.is_empty() {
             unresolved.push(u.id.clone());
             continue;
@@ -149,13 +152,7 @@ pub fn feature_rows<'a>(m: &Matcher, items: &'a [Unit], scope: &Scope, keep: usi
     let fw = scope.frameworks.as_ref().filter(|f| f.len() == 1).map(|f| f[0]);
     let mut out = Vec::new();
     for u in items {
-        let grade = u.grade.filter(|g| g.lo == g.hi).map(|g| g.lo);
-        let gold: Vec<Ref> = m
-            .corpus
-            .resolve_claims(&u.claimed, grade, fw)
-            .into_iter()
-            .flat_map(|c| c.refs)
-            .collect();
+        let gold = gold_of(m.corpus, u, fw);
         if gold.is_empty() {
             continue;
         }

@@ -3,7 +3,6 @@
 
 use super::matching::{read_units, ScopeArgs};
 use super::{CmdResult, Ctx};
-use crate::align::{align_units, Matcher};
 use crate::error::Error;
 use crate::model::{Grade, GradeRange, Unit};
 use crate::report::{audit, coverage, write_json, OutputFormat};
@@ -65,10 +64,7 @@ pub fn run(a: Args, ctx: &Ctx, out: &mut dyn Write) -> CmdResult {
     }
     let lib = ctx.library()?;
     let c = &lib.corpus;
-    let mut m = Matcher::new(c);
-    m.observe_batch(&units);
-    let scope = a.scope.scope(c, &m, &units)?;
-    let al = align_units(&m, &units, &scope, a.top);
+    let (scope, al) = super::matching::align_all(c, &a.scope, &units, a.top)?;
     let grades = scope
         .grades
         .or_else(|| units_grades(&units))

@@ -117,14 +117,26 @@ pub fn read_units(
     read_curriculum_with(file, &opts)
 }
 
+/// Match every unit in the scope the options give (the matcher first learns the file's common
+/// words) and check its claims.
+pub fn align_all(
+    c: &Corpus,
+    scope: &ScopeArgs,
+    units: &[Unit],
+    top: usize,
+) -> Result<(Scope, Vec<crate::align::UnitAlignment>), Error> {
+    let mut m = Matcher::new(c);
+    m.observe_batch(units);
+    let scope = scope.scope(c, &m, units)?;
+    let al = align_units(&m, units, &scope, top);
+    Ok((scope, al))
+}
+
 pub fn run(a: Args, ctx: &Ctx, out: &mut dyn Write) -> CmdResult {
     let units = read_units(&a.file, a.scope.grade()?, a.scope.subject.as_deref())?;
     let lib = ctx.library()?;
     let c = &lib.corpus;
-    let mut m = Matcher::new(c);
-    m.observe_batch(&units);
-    let scope = a.scope.scope(c, &m, &units)?;
-    let al = align_units(&m, &units, &scope, a.top);
+    let (_, al) = align_all(c, &a.scope, &units, a.top)?;
     match a.format {
         OutputFormat::Table => matches::write_text(out, c, &units, &al)?,
         f => {

@@ -196,34 +196,20 @@ pub fn compute(
             }
         }
     }
-    let rollup_by = |kind: Kind| -> Vec<Rollup> {
-        let mut m: BTreeMap<Ref, Rollup> = BTreeMap::new();
-        for sc in &cov {
-            let fw = &c.frameworks[sc.r.fw];
-            let Some(h) = fw.ancestor_of_kind(sc.r.idx, kind) else {
-                continue;
-            };
-            let hr = Ref { fw: sc.r.fw, idx: h };
-            let hs = c.standard(hr);
-            let e = m.entry(hr).or_insert_with(|| Rollup {
-                key: heading_key(c, hr, sc.r, kind),
-                label: hs.text.clone(),
-                standards: 0,
-                covered: 0,
-                weak: 0,
-                gaps: 0,
-                pct: 0.0,
-            });
-            tally(e, sc.status);
-        }
-        let mut v: Vec<Rollup> = m.into_values().collect();
-        for r in &mut v {
-            r.pct = pct(r.covered, r.standards);
-        }
-        v
+    // Clusters by their node; domains by the grade's domain code (CCSS math groups a domain
+    // across grades: "Measurement and Data" holds K.MD ... 5.MD); grades by grade.
+    let heading = |sc: &StandardCoverage, kind: Kind| {
+        let h = c.frameworks[sc.r.fw].ancestor_of_kind(sc.r.idx, kind)?;
+        let hr = Ref { fw: sc.r.fw, idx: h };
+        Some((hr, heading_key(c, hr, sc.r, kind)))
     };
-    let mut by_cluster = rollup_by(Kind::Cluster);
-    let mut by_domain = domain_rollup(c, &cov);
+    let mut by_cluster = rollup(&cov, |sc| {
+        heading(sc, Kind::Cluster)
+            .map(|(hr, key)| ((hr.fw, hr.idx as i64, String::new()), key, c.standard(hr).text.clone()))
+    });
+    let mut by_domain = rollup(&cov, |sc| {
+        heading(sc, Kind::Domain).map(|(hr, key)| ((hr.fw, 0, key.clone()), key, c.standard(hr).text.clone()))
+    });
     // Publisher's order: by the first counted standard of each group, then by code.
     let first = |key: &str| {
         cov.iter()
@@ -241,28 +227,22 @@ pub fn compute(
             .unwrap_or(usize::MAX);
         (dom, r.key.clone())
     });
-    let mut by_grade_m: BTreeMap<Grade, Rollup> = BTreeMap::new();
-    for sc in &cov {
-        for g in &c.standard(sc.r).grades {
-            if grades.is_some_and(|gr| !gr.contains(*g)) {
-                continue;
-            }
-            let e = by_grade_m.entry(*g).or_insert_with(|| Rollup {
-                key: g.label(),
-                label: format!("Grade {}", g.label()),
-                standards: 0,
-                covered: 0,
-                weak: 0,
-                gaps: 0,
-                pct: 0.0,
-            });
-            tally(e, sc.status);
+    let by_grade: Vec<Rollup> = {
+        let per_grade: Vec<(&StandardCoverage, Grade)> = cov
+            .iter()
+            .flat_map(|sc| c.standard(sc.r).grades.iter().map(move |g| (sc, *g)))
+            .filter(|(_, g)| grades.is_none_or(|gr| gr.contains(*g)))
+            .collect();
+        let mut m: BTreeMap<Grade, Rollup> = BTreeMap::new();
+        for (sc, g) in &per_grade {
+            tally(
+                m.entry(*g)
+                    .or_insert_with(|| Rollup::new(g.label(), format!("Grade {}", g.label()))),
+                sc.status,
+            );
         }
-    }
-    let mut by_grade: Vec<Rollup> = by_grade_m.into_values().collect();
-    for r in &mut by_grade {
-        r.pct = pct(r.covered, r.standards);
-    }
+        m.into_values().map(Rollup::finish).collect()
+    };
     Coverage {
         frameworks: frameworks.to_vec(),
         grades,
@@ -311,31 +291,35 @@ fn heading_key(c: &Corpus, h: Ref, s: Ref, kind: Kind) -> String {
     }
 }
 
-/// Domains, split per grade where the publisher groups a domain across grades (CCSS math's
-/// "Measurement and Data" holds K.MD ... 5.MD): keyed by the grade's domain code.
-fn domain_rollup(c: &Corpus, cov: &[StandardCoverage]) -> Vec<Rollup> {
-    let mut m: BTreeMap<(usize, String), Rollup> = BTreeMap::new();
+/// Group the counted standards by `group` (a sort key, the roll-up's key and label), tallied.
+fn rollup<K: Ord>(
+    cov: &[StandardCoverage],
+    group: impl Fn(&StandardCoverage) -> Option<(K, String, String)>,
+) -> Vec<Rollup> {
+    let mut m: BTreeMap<K, Rollup> = BTreeMap::new();
     for sc in cov {
-        let fw = &c.frameworks[sc.r.fw];
-        let Some(h) = fw.ancestor_of_kind(sc.r.idx, Kind::Domain) else {
-            continue;
-        };
-        let hr = Ref { fw: sc.r.fw, idx: h };
-        let key = heading_key(c, hr, sc.r, Kind::Domain);
-        let e = m.entry((sc.r.fw, key.clone())).or_insert_with(|| Rollup {
+        if let Some((k, key, label)) = group(sc) {
+            tally(m.entry(k).or_insert_with(|| Rollup::new(key, label)), sc.status);
+        }
+    }
+    m.into_values().map(Rollup::finish).collect()
+}
+
+impl Rollup {
+    fn new(key: String, label: String) -> Rollup {
+        Rollup {
             key,
-            label: c.standard(hr).text.clone(),
+            label,
             standards: 0,
             covered: 0,
             weak: 0,
             gaps: 0,
             pct: 0.0,
-        });
-        tally(e, sc.status);
+        }
     }
-    let mut v: Vec<Rollup> = m.into_values().collect();
-    for r in &mut v {
-        r.pct = pct(r.covered, r.standards);
+
+    fn finish(mut self) -> Rollup {
+        self.pct = pct(self.covered, self.standards);
+        self
     }
-    v
 }
