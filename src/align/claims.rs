@@ -49,8 +49,8 @@ pub struct ClaimCheck {
     pub suggestions: Vec<String>,
 }
 
-/// A claimed standard is supported when its score reaches this, or when it (or a standard under
-/// it) is among the unit's matches.
+/// A claimed standard is supported when its score reaches this, or half the unit's best score, or
+/// when it (or a standard under it) is among the unit's matches.
 pub const SUPPORT_SCORE: f32 = 0.25;
 
 /// Check a unit's claims. `resolved` comes from [`Corpus::resolve_claims`]; `scores` holds the
@@ -85,16 +85,18 @@ pub fn check(
         }
         let best = my_scores.iter().copied().fold(0f32, f32::max);
         let on_grade = grade.is_none_or(|g| refs.iter().any(|r| g.overlaps(&corpus.standard(*r).grades)));
-        let in_matches = refs.iter().any(|r| {
-            matches
-                .iter()
-                .any(|m| m.score >= SUPPORT_SCORE && (m.r == *r || covers(corpus, *r, m.r)))
-        });
+        // Among the unit's matches (which all share some evidence with it), or scored at least
+        // half as well as its best match.
+        let in_matches = refs
+            .iter()
+            .any(|r| matches.iter().any(|m| m.r == *r || covers(corpus, *r, m.r)));
+        let top = matches.first().map(|m| m.score).unwrap_or(0.0);
+        let relative_support = top > 0.0 && best >= 0.5 * top;
         let status = if *relative && refs.len() > 1 {
             ClaimStatus::Ambiguous
         } else if !on_grade {
             ClaimStatus::OffGrade
-        } else if in_matches || best >= SUPPORT_SCORE {
+        } else if in_matches || relative_support || best >= SUPPORT_SCORE {
             ClaimStatus::Supported
         } else {
             ClaimStatus::Unsupported

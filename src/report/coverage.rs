@@ -7,8 +7,8 @@
 //!   expectations, state objectives), not sub-standards: a match to 4.MD.C.5a counts for 4.MD.C.5.
 //!   Practices and headings are not counted.
 //! - A standard is *covered* when some unit matches it (or one of its sub-standards) with a score
-//!   of at least `min_score`; *weak* when its best score is at least [`WEAK_FLOOR`] but below
-//!   `min_score`; otherwise it is a *gap*.
+//!   of at least `min_score`, or claims it with a text that supports the claim; *weak* when its
+//!   best score is at least [`WEAK_FLOOR`] but below `min_score`; otherwise it is a *gap*.
 //! - A unit is *unaligned* when neither it nor any entry under it (a chapter's lessons) reaches
 //!   `min_score` for any standard.
 //! - Percentages are covered / counted standards x 100, rounded to one decimal.
@@ -46,8 +46,11 @@ pub struct StandardCoverage {
     pub r: Ref,
     pub status: Status,
     pub best: f32,
-    /// Units that address it (score >= WEAK_FLOOR), best first: (unit position, score).
+    /// Units that address it (score >= WEAK_FLOOR, or a supported claim), best first:
+    /// (unit position, score).
     pub units: Vec<(usize, f32)>,
+    /// Some unit claims it and its text supports the claim.
+    pub claimed: bool,
 }
 
 #[derive(Debug, Clone, Serialize, PartialEq)]
@@ -149,6 +152,7 @@ pub fn compute(
             status: Status::Gap,
             best: 0.0,
             units: Vec::new(),
+            claimed: false,
         })
         .collect();
     let mut unit_best = vec![0f32; units.len()];
@@ -168,8 +172,24 @@ pub fn compute(
             }
         }
     }
+    // A claim the unit's text supports counts too: the publisher says the unit teaches it and the
+    // text agrees.
+    for a in al {
+        for ch in a.claims.iter().filter(|ch| ch.status == ClaimStatus::Supported) {
+            for r in &ch.resolved {
+                let Some(&i) = pos.get(&counted_node(c, *r)) else {
+                    continue;
+                };
+                let sc = &mut cov[i];
+                sc.claimed = true;
+                if !sc.units.iter().any(|(u, _)| *u == a.unit) {
+                    sc.units.push((a.unit, ch.score.unwrap_or(0.0)));
+                }
+            }
+        }
+    }
     for sc in &mut cov {
-        sc.status = if sc.best >= min_score {
+        sc.status = if sc.best >= min_score || sc.claimed {
             Status::Covered
         } else if sc.best >= WEAK_FLOOR {
             Status::Weak
