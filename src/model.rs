@@ -214,6 +214,20 @@ pub enum Kind {
 }
 
 impl Kind {
+    pub const ALL: [Kind; 11] = [
+        Kind::Grouping,
+        Kind::Grade,
+        Kind::Domain,
+        Kind::Cluster,
+        Kind::Topic,
+        Kind::Standard,
+        Kind::Component,
+        Kind::PerformanceExpectation,
+        Kind::Element,
+        Kind::Practice,
+        Kind::Other,
+    ];
+
     pub fn as_str(self) -> &'static str {
         match self {
             Kind::Grouping => "grouping",
@@ -372,6 +386,15 @@ impl Framework {
             cur = self.standards[p].parent;
         }
         out
+    }
+
+    /// The texts a standard reads under, nearest first: its cluster or topic, its domain, and for
+    /// a sub-standard its standard.
+    pub fn headings(&self, idx: StdIdx) -> impl Iterator<Item = &Standard> {
+        self.ancestors(idx)
+            .into_iter()
+            .map(|a| &self.standards[a])
+            .filter(|a| matches!(a.kind, Kind::Cluster | Kind::Topic | Kind::Domain | Kind::Standard))
     }
 
     /// The nearest ancestor of the given kind.

@@ -3,7 +3,7 @@
 
 mod common;
 use assert_cmd::Command;
-use common::{aligner, data, stdout_of};
+use common::{aligner, data, json_of, stdout_of};
 use predicates::prelude::*;
 use serde_json::Value;
 use std::path::{Path, PathBuf};
@@ -43,8 +43,7 @@ fn example(name: &str) -> PathBuf {
 
 #[test]
 fn coverage_arithmetic_checks_by_hand() {
-    let out = stdout_of(riverside().args(["audit", UNITS, "--format", "json"]));
-    let v: Value = serde_json::from_str(&out).unwrap();
+    let v = json_of(riverside().args(["audit", UNITS, "--format", "json"]));
     // Scope: the units' grade 4; the grade-5 standard is not counted.
     assert_eq!(v["scope"]["frameworks"], serde_json::json!(["riverside-math"]));
     assert_eq!(v["scope"]["grades"], "4");
@@ -156,13 +155,12 @@ fn match_jsonl_follows_the_contract() {
 
 #[test]
 fn a_unit_grade_limits_its_candidates() {
-    let out = stdout_of(
+    let v = json_of(
         aligner()
             .args(["match"])
             .arg(example("grade3-units.csv"))
             .args(["--format", "json"]),
     );
-    let v: Value = serde_json::from_str(&out).unwrap();
     for u in v.as_array().unwrap() {
         for m in u["matches"].as_array().unwrap() {
             assert!(m["code"].as_str().unwrap().starts_with("3."), "{}", m["code"]);
@@ -178,8 +176,7 @@ fn table_report_snapshot() {
 
 #[test]
 fn json_report_snapshot() {
-    let out = stdout_of(riverside().args(["audit", UNITS, "--format", "json"]));
-    let v: Value = serde_json::from_str(&out).unwrap();
+    let v = json_of(riverside().args(["audit", UNITS, "--format", "json"]));
     insta::assert_json_snapshot!("audit_json", v);
 }
 
@@ -236,13 +233,12 @@ fn an_example_toc_is_not_fully_covered() {
 
 #[test]
 fn a_chapter_rolls_up_its_lessons() {
-    let out = stdout_of(
+    let v = json_of(
         aligner()
             .args(["audit"])
             .arg(example("grade4-math-toc.txt"))
             .args(["--format", "json"]),
     );
-    let v: Value = serde_json::from_str(&out).unwrap();
     let units = v["units"].as_array().unwrap();
     // Chapters have lessons under them, and a chapter is never listed as aligned to nothing
     // when one of its lessons is aligned.

@@ -1,13 +1,13 @@
 //! The standards commands run as a user runs them: index, frameworks, show, search.
 
 mod common;
-use common::{aligner, data, stdout_of};
+use common::{aligner, data, json_of, stdout_of};
 use predicates::prelude::*;
 use serde_json::Value;
 
 #[test]
 fn search_ranks_the_fraction_standard_first() {
-    let out = stdout_of(aligner().args([
+    let v = json_of(aligner().args([
         "search",
         "add and subtract fractions with like denominators",
         "--grade",
@@ -17,7 +17,6 @@ fn search_ranks_the_fraction_standard_first() {
         "--format",
         "json",
     ]));
-    let v: Value = serde_json::from_str(&out).unwrap();
     let first = v[0]["code"].as_str().unwrap();
     assert!(first.starts_with("4.NF.B.3"), "first hit was {first}");
     assert_eq!(v[0]["framework"], "ccss-math");
@@ -26,7 +25,7 @@ fn search_ranks_the_fraction_standard_first() {
 
 #[test]
 fn search_filters_by_grade_and_framework() {
-    let out = stdout_of(aligner().args([
+    let v = json_of(aligner().args([
         "search",
         "fractions",
         "--grade",
@@ -38,7 +37,6 @@ fn search_filters_by_grade_and_framework() {
         "--format",
         "json",
     ]));
-    let v: Value = serde_json::from_str(&out).unwrap();
     let hits = v.as_array().unwrap();
     assert!(!hits.is_empty());
     for h in hits {
@@ -97,8 +95,7 @@ fn unknown_framework_is_named() {
 
 #[test]
 fn frameworks_json_lists_the_shipped_sets_with_counts() {
-    let out = stdout_of(aligner().args(["frameworks", "--format", "json"]));
-    let v: Value = serde_json::from_str(&out).unwrap();
+    let v = json_of(aligner().args(["frameworks", "--format", "json"]));
     let ids: Vec<&str> = v
         .as_array()
         .unwrap()
@@ -141,12 +138,11 @@ fn index_of_given_files_then_search() {
         .assert()
         .success()
         .stdout(predicate::str::contains("indexed"));
-    let out = stdout_of(
+    let v = json_of(
         aligner()
             .args(["search", "fractions", "--format", "json", "--index"])
             .arg(&ix),
     );
-    let v: Value = serde_json::from_str(&out).unwrap();
     assert!(!v.as_array().unwrap().is_empty());
     assert_eq!(v[0]["framework"], "springfield-math");
 }

@@ -315,13 +315,7 @@ impl<'c> Matcher<'c> {
         let emb = (params.w_embed > 0.0).then(|| {
             let docs = ix.docs.iter().map(|d| {
                 let fw = &corpus.frameworks[d.r.fw];
-                let heads: Vec<&str> = fw
-                    .ancestors(d.r.idx)
-                    .into_iter()
-                    .map(|a| &fw.standards[a])
-                    .filter(|a| matches!(a.kind, Kind::Cluster | Kind::Topic | Kind::Domain | Kind::Standard))
-                    .map(|a| a.text.as_str())
-                    .collect();
+                let heads: Vec<&str> = fw.headings(d.r.idx).map(|a| a.text.as_str()).collect();
                 (fw.standards[d.r.idx].text.as_str(), heads.join(". "))
             });
             super::semantic::DocVectors::build(docs, params.e_heads)
@@ -425,11 +419,8 @@ impl<'c> Matcher<'c> {
             }
         }
         found.sort_unstable();
-        for (phrase, exp) in found.into_iter().map(|k| &self.synonyms[k]) {
-            let _ = phrase;
-            {
-                add(&self.an.tokens(exp), p.q_synonym, 0.0, &mut w);
-            }
+        for k in found {
+            add(&self.an.tokens(&self.synonyms[k].1), p.q_synonym, 0.0, &mut w);
         }
         // Saturate repeated words in long texts: 1 + ln(w) above 1.
         let q: Vec<(u32, f32)> = w
@@ -514,7 +505,7 @@ impl<'c> Matcher<'c> {
             .map(|r| match self.ix.doc_of.get(r) {
                 Some(&d) => match cs.cands.iter().find(|c| c.d == d) {
                     Some(c) => self.model_score(&c.f, w),
-                    None => self.model_score(&self.features_of(unit, &cs, d), w),
+                    None => self.model_score(&self.features_of(&cs, d), w),
                 },
                 None => 0.0,
             })
@@ -598,7 +589,7 @@ impl<'c> Matcher<'c> {
             .iter()
             .map(|&d| Cand {
                 d,
-                f: self.features_of(unit, &cs, d),
+                f: self.features_of(&cs, d),
             })
             .collect();
         cs.cands = cands;
@@ -606,8 +597,7 @@ impl<'c> Matcher<'c> {
     }
 
     /// The features of standard `d` for a unit (see [`FEATURES`]).
-    fn features_of(&self, unit: &Unit, cs: &CandSet, d: u32) -> [f32; NF] {
-        let _ = unit;
+    fn features_of(&self, cs: &CandSet, d: u32) -> [f32; NF] {
         let (lex, pairs) = match cs.lex_cache.get(&d) {
             Some(&x) => x,
             None => {
@@ -813,11 +803,12 @@ impl MatchIndex {
             *vocab.entry(s.to_string()).or_insert(n)
         };
         // Per doc, per field: term counts and length.
-        const NF: usize = 5;
+        /// Fields of a document: statement, sub-standards, cluster, domain, notes.
+        const FIELDS: usize = 5;
         let weights = [p.w_text, p.w_children, p.w_cluster, p.w_domain, p.w_notes];
         let mut docs = Vec::new();
-        let mut fields: Vec<[HashMap<u32, u32>; NF]> = Vec::new();
-        let mut lens: Vec<[u32; NF]> = Vec::new();
+        let mut fields: Vec<[HashMap<u32, u32>; FIELDS]> = Vec::new();
+        let mut lens: Vec<[u32; FIELDS]> = Vec::new();
         let mut own_seq = Vec::new();
         let mut pairs = Vec::new();
         let (mut own_terms, mut head_terms, mut all_terms) = (Vec::new(), Vec::new(), Vec::new());
@@ -833,7 +824,7 @@ impl MatchIndex {
                     continue;
                 }
                 let r = Ref { fw: f, idx: i };
-                let mut texts: [String; NF] = Default::default();
+                let mut texts: [String; FIELDS] = Default::default();
                 texts[0] = s.text.clone();
                 texts[1] = s
                     .children
@@ -841,15 +832,10 @@ impl MatchIndex {
                     .map(|&c| fw.standards[c].text.as_str())
                     .collect::<Vec<_>>()
                     .join(" ");
-                for a in fw.ancestors(i) {
-                    let x = &fw.standards[a];
-                    match x.kind {
-                        Kind::Cluster | Kind::Topic => texts[2].push_str(&format!(" {}", x.text)),
-                        Kind::Domain => texts[3].push_str(&format!(" {}", x.text)),
-                        // A component's parent standard reads as its heading.
-                        Kind::Standard => texts[2].push_str(&format!(" {}", x.text)),
-                        _ => {}
-                    }
+                for x in fw.headings(i) {
+                    // A component's parent standard reads as its cluster heading does.
+                    let k = if x.kind == Kind::Domain { 3 } else { 2 };
+                    texts[k].push_str(&format!(" {}", x.text));
                 }
                 texts[4] = s
                     .notes
@@ -864,8 +850,8 @@ impl MatchIndex {
                     )
                     .collect::<Vec<_>>()
                     .join(" ");
-                let mut counts: [HashMap<u32, u32>; NF] = Default::default();
-                let mut l = [0u32; NF];
+                let mut counts: [HashMap<u32, u32>; FIELDS] = Default::default();
+                let mut l = [0u32; FIELDS];
                 for (k, t) in texts.iter().enumerate() {
                     let toks = an.tokens(t);
                     l[k] = toks.len() as u32;
@@ -914,16 +900,16 @@ impl MatchIndex {
             }
         }
         let n = docs.len().max(1) as f32;
-        let mut avg = [0f32; NF];
+        let mut avg = [0f32; FIELDS];
         for l in &lens {
-            for k in 0..NF {
+            for k in 0..FIELDS {
                 avg[k] += l[k] as f32 / n;
             }
         }
         let mut postings: Vec<Vec<(u32, f32)>> = vec![Vec::new(); vocab.len()];
         for (d, counts) in fields.iter().enumerate() {
             let mut tfp: HashMap<u32, f32> = HashMap::default();
-            for k in 0..NF {
+            for k in 0..FIELDS {
                 let norm = 1.0 - p.b + p.b * lens[d][k] as f32 / avg[k].max(1.0);
                 for (&t, &c) in &counts[k] {
                     *tfp.entry(t).or_default() += weights[k] * c as f32 / norm;

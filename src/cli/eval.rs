@@ -40,10 +40,6 @@ pub fn run(a: Args, ctx: &Ctx, out: &mut dyn Write) -> CmdResult {
     let items = read_curriculum(&a.gold)?;
     let lib = ctx.library()?;
     let c = &lib.corpus;
-    let fw = match &a.framework {
-        Some(f) => c.framework_pos(f)?,
-        None => guess_framework(c, &items),
-    };
     let params = match std::env::var("ALIGNER_PARAMS") {
         Ok(spec) => Params::default()
             .with_overrides(&spec)
@@ -52,6 +48,10 @@ pub fn run(a: Args, ctx: &Ctx, out: &mut dyn Write) -> CmdResult {
     };
     let mut m = Matcher::with_params(c, params);
     m.observe_batch(&items);
+    let fw = match &a.framework {
+        Some(f) => c.framework_pos(f)?,
+        None => super::matching::guess_framework(c, &m, &items, None, None),
+    };
     let scope = Scope {
         frameworks: Some(vec![fw]),
         no_grade: a.no_grade,
@@ -137,21 +137,4 @@ pub fn run(a: Args, ctx: &Ctx, out: &mut dyn Write) -> CmdResult {
         }
     }
     Ok(0)
-}
-
-/// The framework in which most of the items' codes resolve.
-pub fn guess_framework(c: &crate::corpus::Corpus, items: &[crate::model::Unit]) -> usize {
-    let mut votes = vec![0usize; c.frameworks.len()];
-    for u in items.iter().take(500) {
-        for code in &u.claimed {
-            let mut fws: Vec<usize> = c.codes.lookup(code, None).into_iter().map(|r| r.fw).collect();
-            fws.dedup();
-            for f in fws {
-                votes[f] += 1;
-            }
-        }
-    }
-    // Ties go to the framework listed first (the shipped CCSS sets come first).
-    let best = votes.iter().copied().max().unwrap_or(0);
-    votes.iter().position(|&v| v == best).unwrap_or(0)
 }

@@ -35,17 +35,11 @@ pub struct FrameworkSummary {
 }
 
 pub fn summarize(fw: &Framework) -> FrameworkSummary {
-    let mut by_grade: BTreeMap<(i8, String), usize> = BTreeMap::new();
+    let mut by_grade: BTreeMap<String, usize> = BTreeMap::new();
     for s in fw.standards.iter().filter(|s| s.kind.is_alignable()) {
         for g in &s.grades {
-            *by_grade.entry((g.0, g.label())).or_default() += 1;
+            *by_grade.entry(g.label()).or_default() += 1;
         }
-    }
-    let mut by_grade_sorted = BTreeMap::new();
-    // Keep the labels, ordered as grades (serde_json keeps insertion order only with a feature,
-    // so the key order is lexical in JSON; the table shows grade order).
-    for ((_, l), n) in by_grade {
-        by_grade_sorted.insert(l, n);
     }
     FrameworkSummary {
         id: fw.id.clone(),
@@ -61,7 +55,7 @@ pub fn summarize(fw: &Framework) -> FrameworkSummary {
             .into_iter()
             .map(|(k, n)| (k.as_str().to_string(), n))
             .collect(),
-        by_grade: by_grade_sorted,
+        by_grade,
     }
 }
 

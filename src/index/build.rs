@@ -107,13 +107,7 @@ pub fn build(dir: &Path, frameworks: Vec<Framework>, mut meta: Meta, progress: &
                 d.add_i64(fields.grade, g.0 as i64);
             }
             d.add_text(fields.text, &s.text);
-            let heads: Vec<&str> = fw
-                .ancestors(pos)
-                .into_iter()
-                .map(|a| &fw.standards[a])
-                .filter(|a| matches!(a.kind, Kind::Cluster | Kind::Domain | Kind::Topic | Kind::Standard))
-                .map(|a| a.text.as_str())
-                .collect();
+            let heads: Vec<&str> = fw.headings(pos).map(|a| a.text.as_str()).collect();
             if !heads.is_empty() {
                 d.add_text(fields.heads, heads.join(" \n "));
             }

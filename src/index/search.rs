@@ -4,7 +4,7 @@
 use super::Library;
 use crate::codes::Ref;
 use crate::error::{Error, Result};
-use crate::model::GradeRange;
+use crate::model::{GradeRange, Kind};
 use tantivy::collector::TopDocs;
 use tantivy::query::{BooleanQuery, Occur, Query, QueryParser, QueryParserError, TermQuery};
 use tantivy::schema::{IndexRecordOption, Value};
@@ -33,8 +33,6 @@ pub struct Hit {
     pub r: Ref,
     pub score: f32,
 }
-
-const ALIGNABLE: &[&str] = &["standard", "component", "performance_expectation", "other"];
 
 impl Library {
     /// Ranked standards for a free-text query. Query syntax (quoted phrases, `+must`, `-not`) is
@@ -107,7 +105,12 @@ impl Library {
         if !s.all_kinds {
             clauses.push((
                 Occur::Must,
-                any_of(ALIGNABLE.iter().map(|k| Term::from_field_text(f.kind, k))),
+                any_of(
+                    Kind::ALL
+                        .iter()
+                        .filter(|k| k.is_alignable())
+                        .map(|k| Term::from_field_text(f.kind, k.as_str())),
+                ),
             ));
         }
         let query = BooleanQuery::new(clauses);

@@ -40,3 +40,8 @@ pub fn stdout_of(c: &mut Command) -> String {
     assert!(out.status.success(), "failed: {}", String::from_utf8_lossy(&out.stderr));
     String::from_utf8(out.stdout).unwrap()
 }
+
+/// Run a command that succeeds and parse its standard output as JSON.
+pub fn json_of(c: &mut Command) -> serde_json::Value {
+    serde_json::from_str(&stdout_of(c)).expect("JSON output")
+}
