@@ -61,7 +61,7 @@ pub fn run(a: Args, ctx: &Ctx, out: &mut dyn Write) -> CmdResult {
         let rows = crate::eval::feature_rows(&m, &items, &scope, 0);
         let mut w = std::io::BufWriter::new(std::fs::File::create(path).map_err(|e| Error::io(path, e))?);
         for r in rows {
-            serde_json::to_writer(&mut w, &r).map_err(std::io::Error::other)?;
+            serde_json::to_writer(&mut w, &r).map_err(std::io::Error::from)?;
             writeln!(w)?;
         }
         w.flush()?;

@@ -80,7 +80,7 @@ pub fn run(a: Args, ctx: &Ctx, out: &mut dyn Write) -> CmdResult {
             write_json(out, &sums)?;
         } else {
             for s in sums {
-                serde_json::to_writer(&mut *out, &s).map_err(std::io::Error::other)?;
+                serde_json::to_writer(&mut *out, &s).map_err(std::io::Error::from)?;
                 writeln!(out)?;
             }
         }

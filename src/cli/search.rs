@@ -87,7 +87,7 @@ pub fn run(a: Args, ctx: &Ctx, out: &mut dyn Write) -> CmdResult {
                 write_json(out, &rows)?;
             } else {
                 for r in rows {
-                    serde_json::to_writer(&mut *out, &r).map_err(std::io::Error::other)?;
+                    serde_json::to_writer(&mut *out, &r).map_err(std::io::Error::from)?;
                     writeln!(out)?;
                 }
             }

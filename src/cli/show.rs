@@ -56,7 +56,7 @@ pub fn run(a: Args, ctx: &Ctx, out: &mut dyn Write) -> CmdResult {
         OutputFormat::Json => write_json(out, &shown)?,
         OutputFormat::Jsonl => {
             for s in &shown {
-                serde_json::to_writer(&mut *out, s).map_err(std::io::Error::other)?;
+                serde_json::to_writer(&mut *out, s).map_err(std::io::Error::from)?;
                 writeln!(out)?;
             }
         }

@@ -120,7 +120,7 @@ pub fn unit_name(u: &Unit) -> String {
 
 pub fn write_jsonl<W: Write + ?Sized>(out: &mut W, reports: &[UnitReport]) -> io::Result<()> {
     for r in reports {
-        serde_json::to_writer(&mut *out, r).map_err(io::Error::other)?;
+        serde_json::to_writer(&mut *out, r).map_err(io::Error::from)?;
         writeln!(out)?;
     }
     Ok(())

@@ -27,6 +27,6 @@ pub enum OutputFormat {
 
 /// Write JSON followed by a newline.
 pub fn write_json<W: std::io::Write + ?Sized, T: serde::Serialize>(out: &mut W, value: &T) -> std::io::Result<()> {
-    serde_json::to_writer_pretty(&mut *out, value).map_err(std::io::Error::other)?;
+    serde_json::to_writer_pretty(&mut *out, value).map_err(std::io::Error::from)?;
     writeln!(out)
 }
