@@ -73,3 +73,107 @@ pub fn number_word(w: &str) -> Option<&'static str> {
         _ => return None,
     })
 }
+
+/// Words after which a closing number is part of the topic ("within 20", "powers of 10",
+/// "count to 100"), not an exercise's sequence number.
+const NUMBER_GOVERNORS: &[&str] = &[
+    "about",
+    "after",
+    "and",
+    "as",
+    "before",
+    "between",
+    "beyond",
+    "by",
+    "count",
+    "counting",
+    "divide",
+    "dividing",
+    "from",
+    "into",
+    "make",
+    "making",
+    "minus",
+    "multiply",
+    "multiplying",
+    "nearest",
+    "of",
+    "or",
+    "over",
+    "past",
+    "per",
+    "plus",
+    "round",
+    "rounding",
+    "than",
+    "through",
+    "times",
+    "to",
+    "under",
+    "up",
+    "with",
+    "within",
+];
+
+/// Words that introduce a sequence number: "Level 2", "Part 1", "Lesson 3".
+const SEQUENCE_WORDS: &[&str] = &[
+    "exercise", "lesson", "level", "part", "practice", "set", "unit", "week", "day",
+];
+
+/// A title without its closing sequence number: tables of contents and exercise lists number
+/// their parts ("Teen numbers 2", "Adding decimals 0.5", "Subtract within 100: Level 2"), and that
+/// number says nothing of the topic. A number that closes a phrase such as "within 20" or
+/// "powers of 10" is kept, and so is a title that is only a number.
+pub fn strip_sequence_number(title: &str) -> &str {
+    let t = title.trim_end();
+    let Some(cut) = t.rfind(|c: char| c.is_whitespace() || c == ':' || c == ',') else {
+        return title;
+    };
+    let last = &t[cut + 1..];
+    if last.is_empty()
+        || !last.chars().all(|c| c.is_ascii_digit() || c == '.')
+        || !last.starts_with(|c: char| c.is_ascii_digit())
+    {
+        return title;
+    }
+    let head = t[..cut].trim_end_matches(|c: char| c.is_whitespace() || c == ':' || c == ',' || c == '-');
+    let prev_start = head
+        .rfind(|c: char| !c.is_alphanumeric() && c != '-')
+        .map_or(0, |i| i + 1);
+    let prev = head[prev_start..].to_lowercase();
+    if prev.is_empty() || !prev.chars().any(char::is_alphabetic) || NUMBER_GOVERNORS.contains(&prev.as_str()) {
+        return title;
+    }
+    if SEQUENCE_WORDS.contains(&prev.as_str()) {
+        let rest = head[..prev_start].trim_end_matches(|c: char| c.is_whitespace() || c == ':' || c == ',' || c == '-');
+        return if rest.chars().any(char::is_alphabetic) {
+            rest
+        } else {
+            title
+        };
+    }
+    head
+}
+
+#[cfg(test)]
+mod tests {
+    use super::strip_sequence_number as s;
+
+    #[test]
+    fn sequence_numbers_go_topic_numbers_stay() {
+        assert_eq!(s("Teen numbers 2"), "Teen numbers");
+        assert_eq!(s("Adding decimals 0.5"), "Adding decimals");
+        assert_eq!(s("Subtract within 100: Level 2"), "Subtract within 100");
+        assert_eq!(s("Addition using groups of 10: Level 2"), "Addition using groups of 10");
+        assert_eq!(s("Fractions, part 3"), "Fractions");
+        assert_eq!(s("Subtraction within 20"), "Subtraction within 20");
+        assert_eq!(s("Multiplying by powers of 10"), "Multiplying by powers of 10");
+        assert_eq!(s("Count to 100"), "Count to 100");
+        assert_eq!(s("Making 10"), "Making 10");
+        assert_eq!(s("Lesson 4"), "Lesson 4");
+        assert_eq!(s("Grade 4"), "Grade");
+        assert_eq!(s("2019"), "2019");
+        assert_eq!(s("Place value"), "Place value");
+        assert_eq!(s("Version 1.2.3 of x"), "Version 1.2.3 of x");
+    }
+}

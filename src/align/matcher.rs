@@ -401,7 +401,7 @@ impl<'c> Matcher<'c> {
                 }
             }
         };
-        let title = self.an.tokens(&unit.title);
+        let title = self.an.tokens(super::analyze::strip_sequence_number(&unit.title));
         let text = self.an.tokens(&unit.text);
         add(&title, p.q_title, 0.0, &mut w);
         add(&text, p.q_text, p.lead, &mut w);

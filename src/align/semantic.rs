@@ -49,7 +49,11 @@ impl DocVectors {
     pub fn unit_vector(&self, unit: &Unit, e_title: f32) -> Vec<f32> {
         let mut v = vec![0f32; self.dims];
         if !unit.title.trim().is_empty() {
-            add_scaled(&mut v, &self.emb.embed(&unit.title), e_title);
+            add_scaled(
+                &mut v,
+                &self.emb.embed(super::analyze::strip_sequence_number(&unit.title)),
+                e_title,
+            );
         }
         if !unit.text.trim().is_empty() {
             add_scaled(&mut v, &self.emb.embed(&unit.text), 1.0);
