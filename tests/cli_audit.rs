@@ -258,3 +258,28 @@ fn a_chapter_rolls_up_its_lessons() {
         }
     }
 }
+
+#[test]
+fn a_unit_without_shared_words_gets_weak_matches_by_meaning() {
+    // "Quadrilateral types" shares no word with a grade 4 statement of CCSS math (they say
+    // "two-dimensional figures"), so only the meaning side can find 4.G; such a match stays weak.
+    let dir = tempfile::tempdir().unwrap();
+    let f = dir.path().join("units.jsonl");
+    std::fs::write(&f, "{\"id\":\"q\",\"title\":\"Quadrilateral types\",\"grade\":\"4\"}\n").unwrap();
+    let v = json_of(
+        aligner()
+            .arg("match")
+            .arg(&f)
+            .args(["--framework", "ccss-math", "--format", "json"]),
+    );
+    let matches = v[0]["matches"].as_array().unwrap();
+    assert!(!matches.is_empty());
+    assert!(
+        matches.iter().any(|m| m["code"].as_str().unwrap().starts_with("4.G.")),
+        "{matches:?}"
+    );
+    for m in matches {
+        assert_eq!(m["strength"], "weak", "{m}");
+        assert!(m["evidence"].as_array().unwrap().is_empty(), "{m}");
+    }
+}

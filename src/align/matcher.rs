@@ -53,6 +53,9 @@ pub struct Params {
     pub rerank: f32,
     /// `K` in `score = r / (r + K)`.
     pub squash: f32,
+    /// The least word evidence a candidate is credited with, so that a standard found by meaning
+    /// alone still ranks (as a weak match: at most `lex_floor` x its meaning).
+    pub lex_floor: f32,
     pub strong: f32,
     pub moderate: f32,
 }
@@ -82,6 +85,7 @@ impl Default for Params {
             e_heads: 0.5,
             rerank: 30.0,
             squash: 10.0,
+            lex_floor: 0.3,
             strong: 0.6,
             moderate: 0.4,
         }
@@ -118,6 +122,7 @@ impl Params {
                 "e_heads" => &mut self.e_heads,
                 "rerank" => &mut self.rerank,
                 "squash" => &mut self.squash,
+                "lex_floor" => &mut self.lex_floor,
                 "strong" => &mut self.strong,
                 "moderate" => &mut self.moderate,
                 other => return Err(format!("unknown parameter {other:?}")),
@@ -685,7 +690,7 @@ impl<'c> Matcher<'c> {
                 let z = m.bias + m.weights.iter().zip(f).map(|(w, x)| w * x).sum::<f32>();
                 1.0 / (1.0 + (-z).exp())
             }
-            None => f[1] * ((1.0 - w) * f[0] + w * f[2]),
+            None => f[1].max(self.params.lex_floor) * ((1.0 - w) * f[0] + w * f[2]),
         }
     }
 
