@@ -1,10 +1,13 @@
 //! The index schema and its English analyzer.
 
+use std::collections::HashMap;
+use std::sync::OnceLock;
 use tantivy::schema::{
     Field, IndexRecordOption, Schema, TextFieldIndexing, TextOptions, FAST, INDEXED, STORED, STRING,
 };
 use tantivy::tokenizer::{
-    Language, LowerCaser, RemoveLongFilter, SimpleTokenizer, Stemmer, StopWordFilter, TextAnalyzer,
+    Language, LowerCaser, RemoveLongFilter, SimpleTokenizer, Stemmer, StopWordFilter, TextAnalyzer, Token, TokenFilter,
+    TokenStream, Tokenizer,
 };
 use tantivy::Index;
 
@@ -13,18 +16,84 @@ use tantivy::Index;
 pub const ANALYZER: &str = "aligner_en";
 
 /// Bump when the schema or the analyzer changes: an index of another version is rebuilt.
-pub const SCHEMA_VERSION: u32 = 1;
+pub const SCHEMA_VERSION: u32 = 2;
 
-/// English analysis: words split at non-alphanumerics, lower-cased, stop words removed, stemmed.
+/// English analysis: words split at non-alphanumerics, lower-cased, irregular forms replaced
+/// ([`WordForms`]), stop words removed, stemmed.
 pub fn analyzer() -> TextAnalyzer {
     let mut b = TextAnalyzer::builder(SimpleTokenizer::default())
         .filter(RemoveLongFilter::limit(40))
         .filter(LowerCaser)
+        .filter(WordForms)
         .dynamic();
     if let Some(stop) = StopWordFilter::new(Language::English) {
         b = b.filter_dynamic(stop);
     }
     b.filter_dynamic(Stemmer::new(Language::English)).build()
+}
+
+const WORD_FORMS: &str = include_str!("../../data/matching/word-forms.tsv");
+
+/// `form -> base` from `data/matching/word-forms.tsv`.
+fn word_forms() -> &'static HashMap<&'static str, &'static str> {
+    static MAP: OnceLock<HashMap<&'static str, &'static str>> = OnceLock::new();
+    MAP.get_or_init(|| {
+        WORD_FORMS
+            .lines()
+            .filter(|l| !l.starts_with('#'))
+            .filter_map(|l| l.split_once('\t'))
+            .map(|(a, b)| (a.trim(), b.trim()))
+            .collect()
+    })
+}
+
+/// Token filter: an irregular form becomes the regular word the stemmer can meet ("matrices" ->
+/// "matrix", "halves" -> "half"), from the shipped list `data/matching/word-forms.tsv`. Expects
+/// lower-cased tokens.
+#[derive(Clone)]
+pub struct WordForms;
+
+impl TokenFilter for WordForms {
+    type Tokenizer<T: Tokenizer> = WordFormsFilter<T>;
+
+    fn transform<T: Tokenizer>(self, tokenizer: T) -> WordFormsFilter<T> {
+        WordFormsFilter(tokenizer)
+    }
+}
+
+#[derive(Clone)]
+pub struct WordFormsFilter<T>(T);
+
+impl<T: Tokenizer> Tokenizer for WordFormsFilter<T> {
+    type TokenStream<'a> = WordFormsStream<T::TokenStream<'a>>;
+
+    fn token_stream<'a>(&'a mut self, text: &'a str) -> Self::TokenStream<'a> {
+        WordFormsStream(self.0.token_stream(text))
+    }
+}
+
+pub struct WordFormsStream<T>(T);
+
+impl<T: TokenStream> TokenStream for WordFormsStream<T> {
+    fn advance(&mut self) -> bool {
+        if !self.0.advance() {
+            return false;
+        }
+        if let Some(base) = word_forms().get(self.0.token().text.as_str()) {
+            let t = &mut self.0.token_mut().text;
+            t.clear();
+            t.push_str(base);
+        }
+        true
+    }
+
+    fn token(&self) -> &Token {
+        self.0.token()
+    }
+
+    fn token_mut(&mut self) -> &mut Token {
+        self.0.token_mut()
+    }
 }
 
 pub fn register(index: &Index) {
@@ -90,5 +159,28 @@ impl Fields {
             heads: f("heads")?,
             notes: f("notes")?,
         })
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use tantivy::tokenizer::TokenStream;
+
+    fn stems(text: &str) -> Vec<String> {
+        let mut a = super::analyzer();
+        let mut ts = a.token_stream(text);
+        let mut out = Vec::new();
+        while ts.advance() {
+            out.push(ts.token().text.clone());
+        }
+        out
+    }
+
+    #[test]
+    fn irregular_forms_meet_their_regular_word() {
+        assert_eq!(stems("matrices halves vertices feet"), stems("matrix half vertex foot"));
+        assert_eq!(stems("Matrices"), stems("matrix"));
+        // Regular plurals are the stemmer's job and stay as they were.
+        assert_eq!(stems("fractions"), stems("fraction"));
     }
 }
