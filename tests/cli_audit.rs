@@ -261,11 +261,11 @@ fn a_chapter_rolls_up_its_lessons() {
 
 #[test]
 fn a_unit_without_shared_words_gets_weak_matches_by_meaning() {
-    // "Quadrilateral types" shares no word with a grade 4 statement of CCSS math (they say
+    // "Kites and rhombuses" shares no word with a grade 4 statement of CCSS math (they say
     // "two-dimensional figures"), so only the meaning side can find 4.G; such a match stays weak.
     let dir = tempfile::tempdir().unwrap();
     let f = dir.path().join("units.jsonl");
-    std::fs::write(&f, "{\"id\":\"q\",\"title\":\"Quadrilateral types\",\"grade\":\"4\"}\n").unwrap();
+    std::fs::write(&f, "{\"id\":\"q\",\"title\":\"Kites and rhombuses\",\"grade\":\"4\"}\n").unwrap();
     let v = json_of(
         aligner()
             .arg("match")
@@ -282,4 +282,25 @@ fn a_unit_without_shared_words_gets_weak_matches_by_meaning() {
         assert_eq!(m["strength"], "weak", "{m}");
         assert!(m["evidence"].as_array().unwrap().is_empty(), "{m}");
     }
+}
+
+#[test]
+fn everyday_phrases_add_the_standards_words_whatever_their_inflection() {
+    // synonyms.tsv has "take apart -> decompose"; "Taking apart" finds it through the stems, and
+    // the decomposing standard comes first with "decompose" among its evidence.
+    let dir = tempfile::tempdir().unwrap();
+    let f = dir.path().join("units.jsonl");
+    std::fs::write(&f, "{\"id\":\"t\",\"title\":\"Taking apart\",\"grade\":\"K\"}\n").unwrap();
+    let v = json_of(
+        aligner()
+            .arg("match")
+            .arg(&f)
+            .args(["--framework", "ccss-math", "--format", "json"]),
+    );
+    let top = &v[0]["matches"][0];
+    assert_eq!(top["code"], "K.OA.A.3", "{v}");
+    assert!(
+        top["evidence"].as_array().unwrap().iter().any(|e| e == "decompose"),
+        "{top}"
+    );
 }

@@ -314,9 +314,20 @@ impl<'c> Matcher<'c> {
             .lines()
             .filter(|l| !l.trim().is_empty() && !l.starts_with('#'))
             .filter_map(|l| l.split_once('\t'))
-            .map(|(p, e)| (words(p), e.trim().to_string()))
+            .map(|(p, e)| {
+                (
+                    an.tokens(p).into_iter().map(|t| t.stem).collect::<Vec<_>>(),
+                    e.trim().to_string(),
+                )
+            })
             .filter(|(p, _)| !p.is_empty())
-            .collect();
+            .fold(Vec::new(), |mut acc: Vec<(Vec<String>, String)>, x| {
+                // "bar graph" and "bar graphs" are one phrase once stemmed: the first entry wins.
+                if !acc.iter().any(|(p, _)| *p == x.0) {
+                    acc.push(x);
+                }
+                acc
+            });
         let emb = (params.w_embed > 0.0).then(|| {
             let docs = ix.docs.iter().map(|d| {
                 let fw = &corpus.frameworks[d.r.fw];
@@ -413,12 +424,14 @@ impl<'c> Matcher<'c> {
         for c in &unit.context {
             add(&self.an.tokens(c), p.q_context, 0.0, &mut w);
         }
-        let lower_words = words(&format!("{} {}", unit.title, unit.text));
+        // Phrases are matched on stems, so "bar graph" also finds "bar graphs".
         let mut found: Vec<usize> = Vec::new();
-        for (i, w) in lower_words.iter().enumerate() {
-            for &k in self.synonym_starts.get(w.as_str()).map(Vec::as_slice).unwrap_or(&[]) {
+        let stems: Vec<&str> = title.iter().chain(&text).map(|t| t.stem.as_str()).collect();
+        for i in 0..stems.len() {
+            for &k in self.synonym_starts.get(stems[i]).map(Vec::as_slice).unwrap_or(&[]) {
                 let phrase = &self.synonyms[k].0;
-                if !found.contains(&k) && lower_words[i..].starts_with(phrase) {
+                let here = phrase.len() <= stems.len() - i && phrase.iter().zip(&stems[i..]).all(|(a, b)| a == b);
+                if here && !found.contains(&k) {
                     found.push(k);
                 }
             }
@@ -791,13 +804,6 @@ impl<'c> Matcher<'c> {
 
 fn pack(a: u32, b: u32) -> u64 {
     ((a as u64) << 32) | b as u64
-}
-
-fn words(s: &str) -> Vec<String> {
-    s.split(|c: char| !c.is_alphanumeric() && c != '\'')
-        .filter(|w| !w.is_empty())
-        .map(|w| w.to_lowercase())
-        .collect()
 }
 
 impl MatchIndex {
