@@ -304,3 +304,37 @@ fn everyday_phrases_add_the_standards_words_whatever_their_inflection() {
         "{top}"
     );
 }
+
+#[test]
+fn a_standard_is_preceded_by_its_best_sub_standard() {
+    // When a standard and its sub-standards are matched, the best sub-standard has at least the
+    // standard's score and comes first: it names the part addressed and implies the standard.
+    let v = json_of(aligner().arg("match").arg(example("grade4-math-toc.txt")).args([
+        "--framework",
+        "ccss-math",
+        "--top",
+        "10",
+        "--format",
+        "json",
+    ]));
+    let mut pairs = 0;
+    for u in v.as_array().unwrap() {
+        let ms: Vec<(&str, f64)> = u["matches"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|m| (m["code"].as_str().unwrap(), m["score"].as_f64().unwrap()))
+            .collect();
+        for (i, &(code, score)) in ms.iter().enumerate() {
+            let parts: Vec<usize> = (0..ms.len())
+                .filter(|&j| ms[j].0.len() == code.len() + 1 && ms[j].0.starts_with(code))
+                .filter(|&j| ms[j].0.ends_with(|c: char| c.is_ascii_lowercase()))
+                .collect();
+            if let Some(&first) = parts.first() {
+                pairs += 1;
+                assert!(first < i && ms[first].1 >= score, "{code} in {ms:?}");
+            }
+        }
+    }
+    assert!(pairs > 0, "no standard matched with its sub-standards");
+}

@@ -250,6 +250,8 @@ pub struct MatchIndex {
     idf: Vec<f32>,
     docs: Vec<Doc>,
     doc_of: HashMap<Ref, u32>,
+    /// Per doc: the doc of its parent standard, for a sub-standard.
+    parent_doc: Vec<Option<u32>>,
     /// Per doc: its own statement's stems in order (for phrase evidence).
     own_seq: Vec<Vec<u32>>,
     /// Per doc, sorted term ids: of its own statement, of its headings, of its whole document.
@@ -505,9 +507,12 @@ impl<'c> Matcher<'c> {
         let cs = self.candidates(unit, scope, top);
         let w = self.embed_weight(unit);
         let mut scored: Vec<(u32, f32)> = cs.cands.iter().map(|c| (c.d, self.model_score(&c.f, w))).collect();
+        self.inherit_to_parts(&mut scored);
         // A standard the unit shares no evidence with is no match.
         scored.retain(|x| x.1 >= MIN_SCORE);
-        scored.sort_by(|a, b| b.1.total_cmp(&a.1).then(a.0.cmp(&b.0)));
+        // On a tie, a sub-standard before its standard (see `inherit_to_parts`).
+        let part = |d: u32| self.ix.parent_doc[d as usize].is_some();
+        scored.sort_by(|a, b| b.1.total_cmp(&a.1).then(part(b.0).cmp(&part(a.0))).then(a.0.cmp(&b.0)));
         scored.truncate(top);
         let matches = scored
             .into_iter()
@@ -529,6 +534,29 @@ impl<'c> Matcher<'c> {
             })
             .collect();
         (matches, extra_scores)
+    }
+
+    /// A unit that addresses a standard addresses at least one of its parts: the best-scored
+    /// sub-standard among the candidates takes its standard's score when that is higher, so it
+    /// ranks next to (and, on the tie, before) its standard. The sub-standard names the part the
+    /// unit addresses, and an alignment to it implies its standard.
+    fn inherit_to_parts(&self, scored: &mut [(u32, f32)]) {
+        let at: HashMap<u32, usize> = scored.iter().enumerate().map(|(i, x)| (x.0, i)).collect();
+        let mut best_part: HashMap<u32, usize> = HashMap::default();
+        for (i, &(d, s)) in scored.iter().enumerate() {
+            if let Some(p) = self.ix.parent_doc[d as usize].filter(|p| at.contains_key(p)) {
+                let e = best_part.entry(p).or_insert(i);
+                if s > scored[*e].1 {
+                    *e = i;
+                }
+            }
+        }
+        for (p, i) in best_part {
+            let ps = scored[at[&p]].1;
+            if scored[i].1 < ps {
+                scored[i].1 = ps;
+            }
+        }
     }
 
     /// Every candidate of a unit with its features (for training the reranker: see
@@ -940,8 +968,17 @@ impl MatchIndex {
                 ((n - df + 0.5) / (df + 0.5) + 1.0).ln()
             })
             .collect();
-        let doc_of = docs.iter().enumerate().map(|(i, d)| (d.r, i as u32)).collect();
+        let doc_of: HashMap<Ref, u32> = docs.iter().enumerate().map(|(i, d)| (d.r, i as u32)).collect();
+        let parent_doc = docs
+            .iter()
+            .map(|d| {
+                let s = &corpus.frameworks[d.r.fw].standards[d.r.idx];
+                let p = s.parent.filter(|_| s.kind == Kind::Component)?;
+                doc_of.get(&Ref { fw: d.r.fw, idx: p }).copied()
+            })
+            .collect();
         MatchIndex {
+            parent_doc,
             vocab,
             postings,
             idf,
