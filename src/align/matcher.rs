@@ -78,7 +78,7 @@ impl Default for Params {
             batch_df: 0.05,
             w_phrase: 1.0,
             lead: 80.0,
-            w_embed: 0.5,
+            w_embed: 0.7,
             use_model: 1.0,
             w_embed_title: 0.8,
             e_title: 1.0,
