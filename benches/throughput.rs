@@ -2,8 +2,8 @@
 //!
 //! Run: `cargo bench --bench throughput`. Each group has a baseline measured in the same run, so
 //! the figures can be read as ratios: `index_shipped` against `read_shipped` (parsing alone),
-//! `search_*` against `search_one_word`, `match_units` (in-process, one thread) against
-//! `search_mixed`, and `audit_process_1000_units` (the whole `aligner audit` process on 1,000 units
+//! `search_*` against `search_one_word`, `match_units` and `match_lessons` (in-process, one
+//! thread; titles and lesson-length texts) against `search_mixed`, and `audit_process_1000_units` (the whole `aligner audit` process on 1,000 units
 //! against every shipped framework, index present) against `process_version` (the process doing
 //! nothing but start and exit).
 
@@ -131,6 +131,47 @@ fn match_units(bencher: divan::Bencher) {
     let units = thousand_units();
     let scope = Scope {
         frameworks: Some(vec![lib.corpus.framework_pos("ccss-math").unwrap()]),
+        ..Default::default()
+    };
+    bencher
+        .counter(divan::counter::ItemsCount::new(units.len()))
+        .bench_local(|| align_units(&m, &units, &scope, 5).len());
+}
+
+/// 1,000 lesson-sized units (about 250 words each, like the lesson texts of a curriculum): the
+/// titles of [`thousand_units`], each followed by the statements of eight CCSS math and ELA
+/// standards picked deterministically, so a text has a lesson's length and varied vocabulary.
+fn thousand_lessons() -> Vec<Unit> {
+    let lib = library();
+    let statements: Vec<&str> = ["ccss-math", "ccss-ela"]
+        .iter()
+        .flat_map(|id| &lib.corpus.frameworks[lib.corpus.framework_pos(id).unwrap()].standards)
+        .filter(|s| s.kind.is_alignable())
+        .map(|s| s.text.as_str())
+        .collect();
+    thousand_units()
+        .into_iter()
+        .enumerate()
+        .map(|(i, mut u)| {
+            let parts: Vec<&str> = (0..8)
+                .map(|k| statements[(i * 37 + k * 101) % statements.len()])
+                .collect();
+            u.text = parts.join(" ");
+            u.claimed.clear();
+            u
+        })
+        .collect()
+}
+
+/// Matching of long lesson texts, in process, one thread: units per second.
+#[divan::bench(sample_count = 10)]
+fn match_lessons(bencher: divan::Bencher) {
+    let lib = library();
+    let m = Matcher::new(&lib.corpus);
+    let units = thousand_lessons();
+    let scope = Scope {
+        frameworks: Some(vec![lib.corpus.framework_pos("ccss-math").unwrap()]),
+        no_grade: true,
         ..Default::default()
     };
     bencher
