@@ -5,7 +5,7 @@ use crate::align::{Matcher, Params, Scope};
 use crate::error::Error;
 use crate::eval::{evaluate, EvalReport, Metrics};
 use crate::ingest::curriculum::read_curriculum;
-use crate::report::{write_json, OutputFormat, Table};
+use crate::report::{write_json, write_jsonl, OutputFormat, Table};
 use clap::Args as ClapArgs;
 use std::io::Write;
 use std::path::PathBuf;
@@ -60,10 +60,7 @@ pub fn run(a: Args, ctx: &Ctx, out: &mut dyn Write) -> CmdResult {
     if let Some(path) = &a.dump_features {
         let rows = crate::eval::feature_rows(&m, &items, &scope, 0);
         let mut w = std::io::BufWriter::new(std::fs::File::create(path).map_err(|e| Error::io(path, e))?);
-        for r in rows {
-            serde_json::to_writer(&mut w, &r).map_err(std::io::Error::from)?;
-            writeln!(w)?;
-        }
+        write_jsonl(&mut w, &rows)?;
         w.flush()?;
     }
     let report = evaluate(&m, &items, &scope);

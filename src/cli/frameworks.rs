@@ -2,7 +2,7 @@
 
 use super::{CmdResult, Ctx};
 use crate::model::{Framework, Kind};
-use crate::report::{write_json, OutputFormat, Table};
+use crate::report::{write_json, write_jsonl, OutputFormat, Table};
 use clap::Args as ClapArgs;
 use serde::Serialize;
 use std::collections::BTreeMap;
@@ -79,10 +79,7 @@ pub fn run(a: Args, ctx: &Ctx, out: &mut dyn Write) -> CmdResult {
         if a.format == OutputFormat::Json {
             write_json(out, &sums)?;
         } else {
-            for s in sums {
-                serde_json::to_writer(&mut *out, &s).map_err(std::io::Error::from)?;
-                writeln!(out)?;
-            }
+            write_jsonl(out, &sums)?;
         }
         return Ok(0);
     }

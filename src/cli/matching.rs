@@ -7,7 +7,7 @@ use crate::error::Error;
 use crate::ingest::curriculum::{read_curriculum_with, CurriculumOptions};
 use crate::model::{GradeRange, Unit};
 use crate::report::matches::{self, UnitReport};
-use crate::report::{write_json, OutputFormat};
+use crate::report::{write_json, write_jsonl, OutputFormat};
 use clap::Args as ClapArgs;
 use std::io::Write;
 use std::path::PathBuf;
@@ -145,7 +145,7 @@ pub fn run(a: Args, ctx: &Ctx, out: &mut dyn Write) -> CmdResult {
                 OutputFormat::Json => write_json(out, &reports)?,
                 OutputFormat::Csv => matches::csv_table(&reports).write_csv(out)?,
                 OutputFormat::Md => matches::csv_table(&reports).write_markdown(out)?,
-                _ => matches::write_jsonl(out, &reports)?,
+                _ => write_jsonl(out, &reports)?,
             }
         }
     }

@@ -6,7 +6,7 @@ use crate::index::search::Search;
 use crate::model::GradeRange;
 use crate::report::table::clip;
 use crate::report::view::{grades_of, StandardView};
-use crate::report::{write_json, OutputFormat, Table};
+use crate::report::{write_json, write_jsonl, OutputFormat, Table};
 use clap::Args as ClapArgs;
 use serde::Serialize;
 use std::io::Write;
@@ -86,10 +86,7 @@ pub fn run(a: Args, ctx: &Ctx, out: &mut dyn Write) -> CmdResult {
             if a.format == OutputFormat::Json {
                 write_json(out, &rows)?;
             } else {
-                for r in rows {
-                    serde_json::to_writer(&mut *out, &r).map_err(std::io::Error::from)?;
-                    writeln!(out)?;
-                }
+                write_jsonl(out, &rows)?;
             }
         }
         _ => {

@@ -3,7 +3,7 @@
 use super::{CmdResult, Ctx};
 use crate::codes::Ref;
 use crate::report::view::{grades_of, StandardView};
-use crate::report::{write_json, OutputFormat, Table};
+use crate::report::{write_json, write_jsonl, OutputFormat, Table};
 use clap::Args as ClapArgs;
 use serde::Serialize;
 use std::io::Write;
@@ -54,12 +54,7 @@ pub fn run(a: Args, ctx: &Ctx, out: &mut dyn Write) -> CmdResult {
         .collect();
     match a.format {
         OutputFormat::Json => write_json(out, &shown)?,
-        OutputFormat::Jsonl => {
-            for s in &shown {
-                serde_json::to_writer(&mut *out, s).map_err(std::io::Error::from)?;
-                writeln!(out)?;
-            }
-        }
+        OutputFormat::Jsonl => write_jsonl(out, &shown)?,
         OutputFormat::Table => {
             for (i, &r) in found.iter().enumerate() {
                 if i > 0 {

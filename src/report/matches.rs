@@ -118,14 +118,6 @@ pub fn unit_name(u: &Unit) -> String {
     }
 }
 
-pub fn write_jsonl<W: Write + ?Sized>(out: &mut W, reports: &[UnitReport]) -> io::Result<()> {
-    for r in reports {
-        serde_json::to_writer(&mut *out, r).map_err(io::Error::from)?;
-        writeln!(out)?;
-    }
-    Ok(())
-}
-
 /// CSV: one row per unit and suggested standard (a unit with no match gets one row with empty
 /// match columns); claims in their own columns on the unit's first row.
 pub fn csv_table(reports: &[UnitReport]) -> Table {

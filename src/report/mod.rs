@@ -25,6 +25,21 @@ pub enum OutputFormat {
     Md,
 }
 
+/// Write JSON Lines: each value on its own line. serde_json's error converts back into the
+/// underlying `io::Error`, so a closed pipe keeps its `BrokenPipe` kind.
+pub fn write_jsonl<W, T, I>(out: &mut W, values: I) -> std::io::Result<()>
+where
+    W: std::io::Write + ?Sized,
+    T: serde::Serialize,
+    I: IntoIterator<Item = T>,
+{
+    for v in values {
+        serde_json::to_writer(&mut *out, &v).map_err(std::io::Error::from)?;
+        writeln!(out)?;
+    }
+    Ok(())
+}
+
 /// Write JSON followed by a newline.
 pub fn write_json<W: std::io::Write + ?Sized, T: serde::Serialize>(out: &mut W, value: &T) -> std::io::Result<()> {
     serde_json::to_writer_pretty(&mut *out, value).map_err(std::io::Error::from)?;
