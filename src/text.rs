@@ -1,4 +1,5 @@
-//! Text clean-up shared by readers: HTML entities and tags, whitespace.
+//! Text clean-up shared by readers: HTML entities and tags, whitespace; and the line format of the
+//! word lists shipped in `data/matching/`.
 //!
 //! Published standards text carries HTML: ASN exports encode it (`&lt;sup&gt;★&lt;/sup&gt;`,
 //! `&quot;`), state sets and OpenSALT exports carry raw markup (`<ul><li>`, `<br />`). [`clean`]
@@ -288,6 +289,21 @@ pub fn looks_mac_roman(s: &str) -> bool {
         || chars
             .windows(3)
             .any(|w| (w[1] == 'Ñ' || w[1] == 'Ð') && w[0].is_ascii_digit() && w[2].is_ascii_digit())
+}
+
+/// The entries of a shipped word list (`data/matching/*`): trimmed lines, without blank lines and
+/// `#` comments.
+pub fn list_entries(s: &str) -> impl Iterator<Item = &str> {
+    s.lines()
+        .map(str::trim)
+        .filter(|l| !l.is_empty() && !l.starts_with('#'))
+}
+
+/// The `left<TAB>right` entries of a shipped word list, each side trimmed.
+pub fn list_pairs(s: &str) -> impl Iterator<Item = (&str, &str)> {
+    list_entries(s)
+        .filter_map(|l| l.split_once('\t'))
+        .map(|(a, b)| (a.trim(), b.trim()))
 }
 
 #[cfg(test)]

@@ -13,6 +13,7 @@ use super::analyze::{Analyzer, Tok};
 use crate::codes::Ref;
 use crate::corpus::Corpus;
 use crate::model::{Grade, GradeRange, Kind, Unit};
+use crate::text::{list_entries, list_pairs};
 use rustc_hash::FxHashMap as HashMap;
 
 /// Tunable weights. The defaults are documented in the README ("How a match is scored").
@@ -275,6 +276,12 @@ pub fn normalize_subject(s: &str) -> String {
     }
 }
 
+/// An everyday phrase (stems) and the standards' words it adds to a query (analysed once).
+struct Synonym {
+    phrase: Vec<String>,
+    adds: Vec<Tok>,
+}
+
 const ROUTINE: &str = include_str!("../../data/matching/routine-words.txt");
 const SYNONYMS: &str = include_str!("../../data/matching/synonyms.tsv");
 
@@ -285,7 +292,7 @@ pub struct Matcher<'c> {
     an: Analyzer,
     routine: std::collections::HashSet<String>,
     /// (phrase as lower-case words, expansion text)
-    synonyms: Vec<(Vec<String>, String)>,
+    synonyms: Vec<Synonym>,
     /// First word of a phrase -> positions in `synonyms`.
     synonym_starts: HashMap<String, Vec<usize>>,
     /// Per-term weights learned from the batch of units being matched (see `observe_batch`).
@@ -306,30 +313,20 @@ impl<'c> Matcher<'c> {
     pub fn with_params(corpus: &'c Corpus, params: Params) -> Matcher<'c> {
         let an = Analyzer::default();
         let ix = MatchIndex::build(corpus, &an, &params);
-        let routine = ROUTINE
-            .lines()
-            .map(str::trim)
-            .filter(|l| !l.is_empty() && !l.starts_with('#'))
+        let routine = list_entries(ROUTINE)
             .flat_map(|l| an.tokens(l).into_iter().map(|t| t.stem))
             .collect();
-        let synonyms: Vec<(Vec<String>, String)> = SYNONYMS
-            .lines()
-            .filter(|l| !l.trim().is_empty() && !l.starts_with('#'))
-            .filter_map(|l| l.split_once('\t'))
-            .map(|(p, e)| {
-                (
-                    an.tokens(p).into_iter().map(|t| t.stem).collect::<Vec<_>>(),
-                    e.trim().to_string(),
-                )
-            })
-            .filter(|(p, _)| !p.is_empty())
-            .fold(Vec::new(), |mut acc: Vec<(Vec<String>, String)>, x| {
-                // "bar graph" and "bar graphs" are one phrase once stemmed: the first entry wins.
-                if !acc.iter().any(|(p, _)| *p == x.0) {
-                    acc.push(x);
-                }
-                acc
-            });
+        let mut synonyms: Vec<Synonym> = Vec::new();
+        for (phrase, adds) in list_pairs(SYNONYMS) {
+            let phrase: Vec<String> = an.tokens(phrase).into_iter().map(|t| t.stem).collect();
+            // "bar graph" and "bar graphs" are one phrase once stemmed: the first entry wins.
+            if !phrase.is_empty() && !synonyms.iter().any(|s| s.phrase == phrase) {
+                synonyms.push(Synonym {
+                    phrase,
+                    adds: an.tokens(adds),
+                });
+            }
+        }
         let emb = (params.w_embed > 0.0).then(|| {
             let docs = ix.docs.iter().map(|d| {
                 let fw = &corpus.frameworks[d.r.fw];
@@ -344,8 +341,8 @@ impl<'c> Matcher<'c> {
             .filter(|m| m.weights.len() == NF && m.features.iter().map(String::as_str).eq(FEATURES))
             .filter(|_| params.use_model > 0.0);
         let mut synonym_starts: HashMap<String, Vec<usize>> = HashMap::default();
-        for (i, (p, _)) in synonyms.iter().enumerate() {
-            synonym_starts.entry(p[0].clone()).or_default().push(i);
+        for (i, s) in synonyms.iter().enumerate() {
+            synonym_starts.entry(s.phrase[0].clone()).or_default().push(i);
         }
         Matcher {
             corpus,
@@ -419,20 +416,20 @@ impl<'c> Matcher<'c> {
                 }
             }
         };
-        let title = self.an.tokens(super::analyze::strip_sequence_number(&unit.title));
-        let text = self.an.tokens(&unit.text);
-        add(&title, p.q_title, 0.0, &mut w);
-        add(&text, p.q_text, p.lead, &mut w);
+        let mut seq = self.an.tokens(super::analyze::strip_sequence_number(&unit.title));
+        let title_len = seq.len();
+        seq.extend(self.an.tokens(&unit.text));
+        add(&seq[..title_len], p.q_title, 0.0, &mut w);
+        add(&seq[title_len..], p.q_text, p.lead, &mut w);
         for c in &unit.context {
             add(&self.an.tokens(c), p.q_context, 0.0, &mut w);
         }
         // Phrases are matched on stems, so "bar graph" also finds "bar graphs".
         let mut found: Vec<usize> = Vec::new();
-        let stems: Vec<&str> = title.iter().chain(&text).map(|t| t.stem.as_str()).collect();
-        for i in 0..stems.len() {
-            for &k in self.synonym_starts.get(stems[i]).map(Vec::as_slice).unwrap_or(&[]) {
-                let phrase = &self.synonyms[k].0;
-                let here = phrase.len() <= stems.len() - i && phrase.iter().zip(&stems[i..]).all(|(a, b)| a == b);
+        for (i, t) in seq.iter().enumerate() {
+            for &k in self.synonym_starts.get(&t.stem).map(Vec::as_slice).unwrap_or(&[]) {
+                let phrase = &self.synonyms[k].phrase;
+                let here = phrase.len() <= seq.len() - i && phrase.iter().zip(&seq[i..]).all(|(a, b)| *a == b.stem);
                 if here && !found.contains(&k) {
                     found.push(k);
                 }
@@ -440,15 +437,13 @@ impl<'c> Matcher<'c> {
         }
         found.sort_unstable();
         for k in found {
-            add(&self.an.tokens(&self.synonyms[k].1), p.q_synonym, 0.0, &mut w);
+            add(&self.synonyms[k].adds, p.q_synonym, 0.0, &mut w);
         }
         // Saturate repeated words in long texts: 1 + ln(w) above 1.
         let q: Vec<(u32, f32)> = w
             .into_iter()
             .map(|(t, x)| (t, if x > 1.0 { 1.0 + x.ln() } else { x }))
             .collect();
-        let mut seq = title;
-        seq.extend(text);
         (q, surface, seq)
     }
 

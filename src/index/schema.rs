@@ -37,14 +37,7 @@ const WORD_FORMS: &str = include_str!("../../data/matching/word-forms.tsv");
 /// `form -> base` from `data/matching/word-forms.tsv`.
 fn word_forms() -> &'static HashMap<&'static str, &'static str> {
     static MAP: OnceLock<HashMap<&'static str, &'static str>> = OnceLock::new();
-    MAP.get_or_init(|| {
-        WORD_FORMS
-            .lines()
-            .filter(|l| !l.starts_with('#'))
-            .filter_map(|l| l.split_once('\t'))
-            .map(|(a, b)| (a.trim(), b.trim()))
-            .collect()
-    })
+    MAP.get_or_init(|| crate::text::list_pairs(WORD_FORMS).collect())
 }
 
 /// Token filter: an irregular form becomes the regular word the stemmer can meet ("matrices" ->
