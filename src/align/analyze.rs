@@ -1,5 +1,5 @@
 //! Text analysis for matching: the index's English analyzer (stems without stop words), with each
-//! stem's surface word kept for evidence.
+//! stem's surface word kept for evidence; number words; and a title's closing sequence number.
 
 use crate::index::schema;
 use std::cell::RefCell;
@@ -125,34 +125,33 @@ const SEQUENCE_WORDS: &[&str] = &[
 /// number says nothing of the topic. A number that closes a phrase such as "within 20" or
 /// "powers of 10" is kept, and so is a title that is only a number.
 pub fn strip_sequence_number(title: &str) -> &str {
+    // What may stand between the words of a title and its number: "Teen numbers 2", "... : Level 2".
+    let gap = |c: char| c.is_whitespace() || matches!(c, ':' | ',' | '-');
     let t = title.trim_end();
     let Some(cut) = t.rfind(|c: char| c.is_whitespace() || c == ':' || c == ',') else {
         return title;
     };
     let last = &t[cut + 1..];
-    if last.is_empty()
-        || !last.chars().all(|c| c.is_ascii_digit() || c == '.')
-        || !last.starts_with(|c: char| c.is_ascii_digit())
-    {
+    if !last.starts_with(|c: char| c.is_ascii_digit()) || !last.chars().all(|c| c.is_ascii_digit() || c == '.') {
         return title;
     }
-    let head = t[..cut].trim_end_matches(|c: char| c.is_whitespace() || c == ':' || c == ',' || c == '-');
+    let head = t[..cut].trim_end_matches(gap);
     let prev_start = head
         .rfind(|c: char| !c.is_alphanumeric() && c != '-')
         .map_or(0, |i| i + 1);
     let prev = head[prev_start..].to_lowercase();
-    if prev.is_empty() || !prev.chars().any(char::is_alphabetic) || NUMBER_GOVERNORS.contains(&prev.as_str()) {
+    if !prev.chars().any(char::is_alphabetic) || NUMBER_GOVERNORS.contains(&prev.as_str()) {
         return title;
     }
-    if SEQUENCE_WORDS.contains(&prev.as_str()) {
-        let rest = head[..prev_start].trim_end_matches(|c: char| c.is_whitespace() || c == ':' || c == ',' || c == '-');
-        return if rest.chars().any(char::is_alphabetic) {
-            rest
-        } else {
-            title
-        };
+    if !SEQUENCE_WORDS.contains(&prev.as_str()) {
+        return head;
     }
-    head
+    let rest = head[..prev_start].trim_end_matches(gap);
+    if rest.chars().any(char::is_alphabetic) {
+        rest
+    } else {
+        title
+    }
 }
 
 #[cfg(test)]
