@@ -259,20 +259,26 @@ fn a_chapter_rolls_up_its_lessons() {
     }
 }
 
-#[test]
-fn a_unit_without_shared_words_gets_weak_matches_by_meaning() {
-    // "Kites and rhombuses" shares no word with a grade 4 statement of CCSS math (they say
-    // "two-dimensional figures"), so only the meaning side can find 4.G; such a match stays weak.
+/// `aligner match` of one unit, given as a JSON line, against CCSS math: that unit's report.
+fn match_one_against_ccss_math(unit_json: &str) -> Value {
     let dir = tempfile::tempdir().unwrap();
-    let f = dir.path().join("units.jsonl");
-    std::fs::write(&f, "{\"id\":\"q\",\"title\":\"Kites and rhombuses\",\"grade\":\"4\"}\n").unwrap();
-    let v = json_of(
+    let f = dir.path().join("unit.jsonl");
+    std::fs::write(&f, format!("{unit_json}\n")).unwrap();
+    let mut v = json_of(
         aligner()
             .arg("match")
             .arg(&f)
             .args(["--framework", "ccss-math", "--format", "json"]),
     );
-    let matches = v[0]["matches"].as_array().unwrap();
+    v[0].take()
+}
+
+#[test]
+fn a_unit_without_shared_words_gets_weak_matches_by_meaning() {
+    // "Kites and rhombuses" shares no word with a grade 4 statement of CCSS math (they say
+    // "two-dimensional figures"), so only the meaning side can find 4.G; such a match stays weak.
+    let v = match_one_against_ccss_math(r#"{"id":"q","title":"Kites and rhombuses","grade":"4"}"#);
+    let matches = v["matches"].as_array().unwrap();
     assert!(!matches.is_empty());
     assert!(
         matches.iter().any(|m| m["code"].as_str().unwrap().starts_with("4.G.")),
@@ -288,16 +294,8 @@ fn a_unit_without_shared_words_gets_weak_matches_by_meaning() {
 fn everyday_phrases_add_the_standards_words_whatever_their_inflection() {
     // synonyms.tsv has "take apart -> decompose"; "Taking apart" finds it through the stems, and
     // the decomposing standard comes first with "decompose" among its evidence.
-    let dir = tempfile::tempdir().unwrap();
-    let f = dir.path().join("units.jsonl");
-    std::fs::write(&f, "{\"id\":\"t\",\"title\":\"Taking apart\",\"grade\":\"K\"}\n").unwrap();
-    let v = json_of(
-        aligner()
-            .arg("match")
-            .arg(&f)
-            .args(["--framework", "ccss-math", "--format", "json"]),
-    );
-    let top = &v[0]["matches"][0];
+    let v = match_one_against_ccss_math(r#"{"id":"t","title":"Taking apart","grade":"K"}"#);
+    let top = &v["matches"][0];
     assert_eq!(top["code"], "K.OA.A.3", "{v}");
     assert!(
         top["evidence"].as_array().unwrap().iter().any(|e| e == "decompose"),
