@@ -123,19 +123,24 @@ fn thousand_units() -> Vec<Unit> {
     out
 }
 
-/// Matching and claim checks, in process, one thread: units per second.
-#[divan::bench(sample_count = 10)]
-fn match_units(bencher: divan::Bencher) {
+/// Match `units` against CCSS math in process, one thread, and count them (units per second).
+fn bench_matching(bencher: divan::Bencher, units: Vec<Unit>, no_grade: bool) {
     let lib = library();
     let m = Matcher::new(&lib.corpus);
-    let units = thousand_units();
     let scope = Scope {
         frameworks: Some(vec![lib.corpus.framework_pos("ccss-math").unwrap()]),
+        no_grade,
         ..Default::default()
     };
     bencher
         .counter(divan::counter::ItemsCount::new(units.len()))
         .bench_local(|| align_units(&m, &units, &scope, 5).len());
+}
+
+/// Matching and claim checks of short units (titles, a few texts), each within its grade.
+#[divan::bench(sample_count = 10)]
+fn match_units(bencher: divan::Bencher) {
+    bench_matching(bencher, thousand_units(), false);
 }
 
 /// 1,000 lesson-sized units (about 250 words each, like the lesson texts of a curriculum): the
@@ -163,20 +168,10 @@ fn thousand_lessons() -> Vec<Unit> {
         .collect()
 }
 
-/// Matching of long lesson texts, in process, one thread: units per second.
+/// Matching of long lesson texts, without a grade.
 #[divan::bench(sample_count = 10)]
 fn match_lessons(bencher: divan::Bencher) {
-    let lib = library();
-    let m = Matcher::new(&lib.corpus);
-    let units = thousand_lessons();
-    let scope = Scope {
-        frameworks: Some(vec![lib.corpus.framework_pos("ccss-math").unwrap()]),
-        no_grade: true,
-        ..Default::default()
-    };
-    bencher
-        .counter(divan::counter::ItemsCount::new(units.len()))
-        .bench_local(|| align_units(&m, &units, &scope, 5).len());
+    bench_matching(bencher, thousand_lessons(), true);
 }
 
 fn write_units_file(dir: &std::path::Path) -> std::path::PathBuf {
