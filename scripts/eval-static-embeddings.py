@@ -145,9 +145,7 @@ def full_model_vectors(texts, cache: Path):
     path = cache / f"full-{key}.npy"
     if path.exists():
         return np.load(path)
-    files = minilm.fetch_model(cache)
-    model = minilm.MiniLM(minilm.load_safetensors(files["model.safetensors"]), dtype=np.float32)
-    tok = minilm.BertTokenizer(files["vocab.txt"].decode("utf-8"))
+    model, tok = minilm.load_model(cache)
     v = model.encode(tok, texts)
     np.save(path, v)
     return v

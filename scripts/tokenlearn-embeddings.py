@@ -206,9 +206,7 @@ def targets(texts: list[str], cache: Path) -> np.ndarray:
     path = cache / f"tokenlearn-targets-{key}.npy"
     if path.exists():
         return np.load(path)
-    files = minilm.fetch_model(cache)
-    model = minilm.MiniLM(minilm.load_safetensors(files["model.safetensors"]), dtype=np.float32)
-    tok = minilm.BertTokenizer(files["vocab.txt"].decode("utf-8"))
+    model, tok = minilm.load_model(cache)
     # Sorted by length (little padding), in chunks cached separately so an interrupted run resumes.
     order = sorted(range(len(texts)), key=lambda i: (len(tok.encode(texts[i])), i))
     v = np.zeros((len(texts), 384))
