@@ -17,7 +17,7 @@ use crate::text::{list_entries, list_pairs};
 use rustc_hash::FxHashMap as HashMap;
 
 /// Tunable weights. The defaults are documented in the README ("How a match is scored").
-#[derive(Debug, Clone)]
+#[derive(Debug, Clone, serde::Serialize, serde::Deserialize)]
 pub struct Params {
     pub k1: f32,
     pub b: f32,
@@ -96,41 +96,21 @@ impl Default for Params {
 impl Params {
     /// Override weights from a `name=value,name=value` list (the `ALIGNER_PARAMS` environment
     /// variable that `aligner eval` reads, for tuning). Unknown names are an error.
-    pub fn with_overrides(mut self, spec: &str) -> Result<Params, String> {
+    pub fn with_overrides(self, spec: &str) -> Result<Params, String> {
+        // By field name, through serde: a new field needs no edit here.
+        let mut fields = match serde_json::to_value(self).map_err(|e| e.to_string())? {
+            serde_json::Value::Object(m) => m,
+            _ => return Err("parameters are not a record".into()),
+        };
         for kv in spec.split(',').map(str::trim).filter(|s| !s.is_empty()) {
             let (k, v) = kv.split_once('=').ok_or_else(|| format!("{kv:?} is not name=value"))?;
             let v: f32 = v.trim().parse().map_err(|_| format!("{kv:?}: not a number"))?;
-            let slot = match k.trim() {
-                "k1" => &mut self.k1,
-                "b" => &mut self.b,
-                "w_text" => &mut self.w_text,
-                "w_children" => &mut self.w_children,
-                "w_cluster" => &mut self.w_cluster,
-                "w_domain" => &mut self.w_domain,
-                "w_notes" => &mut self.w_notes,
-                "q_title" => &mut self.q_title,
-                "q_text" => &mut self.q_text,
-                "q_context" => &mut self.q_context,
-                "q_synonym" => &mut self.q_synonym,
-                "q_routine" => &mut self.q_routine,
-                "batch_df" => &mut self.batch_df,
-                "w_phrase" => &mut self.w_phrase,
-                "lead" => &mut self.lead,
-                "w_embed" => &mut self.w_embed,
-                "use_model" => &mut self.use_model,
-                "w_embed_title" => &mut self.w_embed_title,
-                "e_title" => &mut self.e_title,
-                "e_heads" => &mut self.e_heads,
-                "rerank" => &mut self.rerank,
-                "squash" => &mut self.squash,
-                "lex_floor" => &mut self.lex_floor,
-                "strong" => &mut self.strong,
-                "moderate" => &mut self.moderate,
-                other => return Err(format!("unknown parameter {other:?}")),
-            };
-            *slot = v;
+            let slot = fields
+                .get_mut(k.trim())
+                .ok_or_else(|| format!("unknown parameter {:?}", k.trim()))?;
+            *slot = serde_json::json!(v);
         }
-        Ok(self)
+        serde_json::from_value(serde_json::Value::Object(fields)).map_err(|e| e.to_string())
     }
 }
 
@@ -985,5 +965,20 @@ impl MatchIndex {
             all_terms,
             pairs,
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::Params;
+
+    #[test]
+    fn overrides_set_fields_by_name_and_refuse_unknown_ones() {
+        let p = Params::default().with_overrides("k1=0.9, w_embed=0.25").unwrap();
+        assert_eq!((p.k1, p.w_embed), (0.9, 0.25));
+        assert_eq!(p.lex_floor, Params::default().lex_floor);
+        assert!(Params::default().with_overrides("nope=1").unwrap_err().contains("nope"));
+        assert!(Params::default().with_overrides("k1").is_err());
+        assert!(Params::default().with_overrides("k1=x").is_err());
     }
 }
