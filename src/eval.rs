@@ -7,6 +7,8 @@
 //! counts for its cluster (or domain) when the publisher gave only that. A near miss is an item
 //! whose first suggestion is wrong but lies in the cluster of one of the publisher's standards.
 //! Items whose publisher codes resolve to nothing in scope are counted apart (`unresolved`).
+//! On request, every item's outcome is kept too: its publisher codes, the suggestions and the rank
+//! of the first that agrees — the list a committee reads to see where a correlation is doubtful.
 
 use crate::align::{Matcher, Scope};
 use crate::codes::Ref;
@@ -36,6 +38,25 @@ pub struct EvalReport {
     pub by_grade: BTreeMap<String, Metrics>,
     /// Items whose publisher codes resolve to no standard in scope (left out of the metrics).
     pub unresolved: Vec<String>,
+    /// Every scored item's outcome, in file order (only when asked for).
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub items: Vec<ItemOutcome>,
+}
+
+/// How the suggestions for one item compare with its publisher's standards.
+#[derive(Debug, Clone, Serialize)]
+pub struct ItemOutcome {
+    pub id: String,
+    pub title: String,
+    /// The publisher's standards, as the framework writes their codes.
+    pub publisher: Vec<String>,
+    /// aligner's suggestions, best first (at most 10).
+    pub suggested: Vec<String>,
+    /// 1-based rank of the first suggestion that agrees with the publisher; null when none of the
+    /// suggestions does.
+    pub first_agreeing: Option<usize>,
+    /// The first suggestion is wrong but in the cluster of one of the publisher's standards.
+    pub near_miss: bool,
 }
 
 /// Per-item outcome.
@@ -95,12 +116,14 @@ fn gold_of(c: &Corpus, u: &Unit, fw: Option<usize>) -> Vec<Ref> {
         .collect()
 }
 
-/// Match every item and score the suggestions against the publisher's standards.
-pub fn evaluate(m: &Matcher, items: &[Unit], scope: &Scope) -> EvalReport {
+/// Match every item and score the suggestions against the publisher's standards; with
+/// `keep_items`, also report each item's outcome.
+pub fn evaluate(m: &Matcher, items: &[Unit], scope: &Scope, keep_items: bool) -> EvalReport {
     let fw = scope.frameworks.as_ref().filter(|f| f.len() == 1).map(|f| f[0]);
     let mut overall = Tally::default();
     let mut by: BTreeMap<String, Tally> = BTreeMap::new();
     let mut unresolved = Vec::new();
+    let mut outcomes = Vec::new();
     let depth = *KS.iter().max().unwrap();
     for u in items {
         let gold = gold_of(m.corpus, u, fw);
@@ -129,11 +152,23 @@ pub fn evaluate(m: &Matcher, items: &[Unit], scope: &Scope) -> EvalReport {
                 t.near += 1;
             }
         }
+        if keep_items {
+            let code = |r: Ref| m.corpus.standard(r).display_code().to_string();
+            outcomes.push(ItemOutcome {
+                id: u.id.clone(),
+                title: u.title.clone(),
+                publisher: gold.iter().map(|g| code(*g)).collect(),
+                suggested: sugg.iter().map(|s| code(s.r)).collect(),
+                first_agreeing: first_hit.map(|p| p + 1),
+                near_miss: near,
+            });
+        }
     }
     EvalReport {
         overall: overall.metrics(),
         by_grade: by.into_iter().map(|(k, t)| (k, t.metrics())).collect(),
         unresolved,
+        items: outcomes,
     }
 }
 

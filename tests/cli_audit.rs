@@ -2,38 +2,10 @@
 //! arithmetic on a framework small enough to check by hand, report snapshots and exit codes.
 
 mod common;
-use assert_cmd::Command;
-use common::{aligner, data, json_of, stdout_of};
+use common::{aligner, data, json_of, riverside, stdout_of};
 use predicates::prelude::*;
 use serde_json::Value;
 use std::path::{Path, PathBuf};
-use std::sync::OnceLock;
-
-/// An index of the hand-checkable Riverside framework (tests/data/audit/riverside-math.csv).
-fn riverside_index() -> &'static Path {
-    static DIR: OnceLock<tempfile::TempDir> = OnceLock::new();
-    DIR.get_or_init(|| {
-        let d = tempfile::tempdir().unwrap();
-        Command::cargo_bin("aligner")
-            .unwrap()
-            .args(["index", "--index"])
-            .arg(d.path().join("ix"))
-            .arg(data("audit/riverside-math.csv"))
-            .assert()
-            .success();
-        d
-    })
-    .path()
-    .join("ix")
-    .leak()
-}
-
-fn riverside() -> Command {
-    let mut c = Command::cargo_bin("aligner").unwrap();
-    c.env("ALIGNER_INDEX", riverside_index())
-        .current_dir(env!("CARGO_MANIFEST_DIR"));
-    c
-}
 
 const UNITS: &str = "tests/data/audit/riverside-units.csv";
 

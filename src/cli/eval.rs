@@ -3,8 +3,9 @@
 use super::{CmdResult, Ctx};
 use crate::align::{Matcher, Params, Scope};
 use crate::error::Error;
-use crate::eval::{evaluate, EvalReport, Metrics};
+use crate::eval::{evaluate, EvalReport, ItemOutcome, Metrics};
 use crate::ingest::curriculum::read_curriculum;
+use crate::report::table::clip;
 use crate::report::{write_json, write_jsonl, OutputFormat, Table};
 use clap::Args as ClapArgs;
 use std::io::Write;
@@ -14,7 +15,8 @@ use std::path::PathBuf;
 /// MRR, near misses), overall and per grade.
 #[derive(Debug, ClapArgs)]
 #[command(
-    after_help = "Examples:\n  aligner eval correlation.jsonl\n  aligner eval correlation.jsonl --no-grade --format json\n\n\
+    after_help = "Examples:\n  aligner eval correlation.jsonl\n  aligner eval correlation.jsonl --no-grade --format json\n  \
+aligner eval correlation.jsonl --items          # which items aligner reads differently\n\n\
 GOLD is a unit list (JSONL, JSON or CSV) whose `standards` are the publisher's codes.\n\
 A publisher's correlation file has exactly this shape, so this is also how a committee checks one."
 )]
@@ -27,6 +29,11 @@ pub struct Args {
     /// Do not limit each item's candidates to its own grade
     #[arg(long)]
     pub no_grade: bool,
+    /// Also report each item: its publisher codes, aligner's suggestions and the rank at which
+    /// they first agree (table and md: the items where aligner's first suggestion differs; json:
+    /// every item; csv: one row per item instead of the summary)
+    #[arg(long)]
+    pub items: bool,
     /// Write every item's candidate standards with their reranker features to this JSONL file
     /// (for scripts/train-reranker.py)
     #[arg(long, hide = true, value_name = "FILE")]
@@ -63,7 +70,10 @@ pub fn run(a: Args, ctx: &Ctx, out: &mut dyn Write) -> CmdResult {
         write_jsonl(&mut w, &rows)?;
         w.flush()?;
     }
-    let report = evaluate(&m, &items, &scope);
+    let report = evaluate(&m, &items, &scope, a.items);
+    if a.items && a.format == OutputFormat::Csv {
+        return write_items_csv(out, &report.items);
+    }
     match a.format {
         OutputFormat::Json | OutputFormat::Jsonl => {
             #[derive(serde::Serialize)]
@@ -123,15 +133,73 @@ pub fn run(a: Args, ctx: &Ctx, out: &mut dyn Write) -> CmdResult {
                 OutputFormat::Md => t.write_markdown(out)?,
                 _ => t.write_text(out)?,
             }
+            if a.items {
+                write_disagreements(out, &report.items, a.format)?;
+            }
             if !report.unresolved.is_empty() {
                 writeln!(
                     out,
-                    "{} items left out: their codes name no standard of {}",
-                    report.unresolved.len(),
+                    "{} left out: their codes name no standard of {}",
+                    match report.unresolved.len() {
+                        1 => "1 item".to_string(),
+                        n => format!("{n} items"),
+                    },
                     c.frameworks[fw].id
                 )?;
             }
         }
     }
+    Ok(0)
+}
+
+/// The rank column: where the publisher's first standard came among the suggestions.
+fn rank_cell(o: &ItemOutcome) -> String {
+    o.first_agreeing.map_or_else(|| "-".to_string(), |r| r.to_string())
+}
+
+/// Table and Markdown: the items whose first suggestion is not one of the publisher's standards.
+fn write_disagreements(out: &mut dyn Write, items: &[ItemOutcome], format: OutputFormat) -> CmdResult {
+    let differ: Vec<&ItemOutcome> = items.iter().filter(|o| o.first_agreeing != Some(1)).collect();
+    writeln!(
+        out,
+        "\n{} of {} items where aligner's first suggestion is not the publisher's \
+         (rank: where the publisher's came; -: not in the first 10)",
+        differ.len(),
+        items.len()
+    )?;
+    if differ.is_empty() {
+        return Ok(0);
+    }
+    let mut t = Table::new(["item", "publisher", "aligner", "rank"]);
+    for o in differ {
+        let name = if o.title.is_empty() { &o.id } else { &o.title };
+        t.row([
+            clip(name, 40),
+            o.publisher.join(" "),
+            o.suggested.iter().take(3).cloned().collect::<Vec<_>>().join(" "),
+            rank_cell(o),
+        ]);
+    }
+    match format {
+        OutputFormat::Md => t.write_markdown(out)?,
+        _ => t.write_text(out)?,
+    }
+    Ok(0)
+}
+
+/// CSV with `--items`: one row per item, every item.
+fn write_items_csv(out: &mut dyn Write, items: &[ItemOutcome]) -> CmdResult {
+    let mut t = Table::new(["id", "title", "publisher", "suggested", "first_agreeing", "near_miss"]);
+    for o in items {
+        t.row([
+            o.id.clone(),
+            o.title.clone(),
+            o.publisher.join(" "),
+            o.suggested.join(" "),
+            o.first_agreeing.map(|r| r.to_string()).unwrap_or_default(),
+            o.near_miss.to_string(),
+        ]);
+    }
+    t.write_csv(out)?;
     Ok(0)
 }

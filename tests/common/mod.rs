@@ -45,3 +45,29 @@ pub fn stdout_of(c: &mut Command) -> String {
 pub fn json_of(c: &mut Command) -> serde_json::Value {
     serde_json::from_str(&stdout_of(c)).expect("JSON output")
 }
+
+/// An index of the hand-checkable Riverside framework (tests/data/audit/riverside-math.csv).
+pub fn riverside_index() -> &'static Path {
+    static DIR: OnceLock<tempfile::TempDir> = OnceLock::new();
+    DIR.get_or_init(|| {
+        let d = tempfile::tempdir().unwrap();
+        Command::cargo_bin("aligner")
+            .unwrap()
+            .args(["index", "--index"])
+            .arg(d.path().join("ix"))
+            .arg(data("audit/riverside-math.csv"))
+            .assert()
+            .success();
+        d
+    })
+    .path()
+    .join("ix")
+    .leak()
+}
+
+pub fn riverside() -> Command {
+    let mut c = Command::cargo_bin("aligner").unwrap();
+    c.env("ALIGNER_INDEX", riverside_index())
+        .current_dir(env!("CARGO_MANIFEST_DIR"));
+    c
+}
