@@ -1,5 +1,6 @@
 //! Text analysis for matching: the index's English analyzer (stems without stop words), with each
-//! stem's surface word kept for evidence; number words; and a title's closing sequence number.
+//! stem's surface word kept for evidence; number words; a title's closing sequence number; and the
+//! words that a text's notation stands for.
 
 use crate::index::schema;
 use std::cell::RefCell;
@@ -154,9 +155,28 @@ pub fn strip_sequence_number(title: &str) -> &str {
     }
 }
 
+/// The words that a text's notation stands for: a percent sign says "percent". Lesson texts write
+/// `25%` where the standards write "percent". (Other symbols were measured and left out: decimals,
+/// fractions, exponents, negatives, roots, inequalities, pi, degrees and `f(x)` moved no
+/// publisher's standard up on the dev lesson texts, and exponents moved some down.)
+pub fn notation_words(text: &str) -> Vec<&'static str> {
+    if text.contains('%') {
+        vec!["percent"]
+    } else {
+        Vec::new()
+    }
+}
+
 #[cfg(test)]
 mod tests {
+    use super::notation_words;
     use super::strip_sequence_number as s;
+
+    #[test]
+    fn a_percent_sign_says_percent() {
+        assert_eq!(notation_words("Find 25% of 80."), ["percent"]);
+        assert!(notation_words("Find a quarter of 80.").is_empty());
+    }
 
     #[test]
     fn sequence_numbers_go_topic_numbers_stay() {

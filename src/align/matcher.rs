@@ -57,6 +57,9 @@ pub struct Params {
     /// The least word evidence a candidate is credited with, so that a standard found by meaning
     /// alone still ranks (as a weak match: at most `lex_floor` x its meaning).
     pub lex_floor: f32,
+    /// Weight of the words a unit's notation stands for (`analyze::notation_words`): a sign is
+    /// as plain a statement of the topic as a title word.
+    pub q_notation: f32,
     pub strong: f32,
     pub moderate: f32,
 }
@@ -87,6 +90,7 @@ impl Default for Params {
             rerank: 30.0,
             squash: 10.0,
             lex_floor: 0.3,
+            q_notation: 1.5,
             strong: 0.6,
             moderate: 0.4,
         }
@@ -418,6 +422,11 @@ impl<'c> Matcher<'c> {
         found.sort_unstable();
         for k in found {
             add(&self.synonyms[k].adds, p.q_synonym, 0.0, &mut w);
+        }
+        if p.q_notation > 0.0 {
+            for word in super::analyze::notation_words(&format!("{} {}", unit.title, unit.text)) {
+                add(&self.an.tokens(word), p.q_notation, 0.0, &mut w);
+            }
         }
         // Saturate repeated words in long texts: 1 + ln(w) above 1.
         let q: Vec<(u32, f32)> = w
