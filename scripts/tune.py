@@ -39,6 +39,7 @@ SPACE = {
     "w_embed": [0.0, 0.5, 1.5, 2.0],
     "w_embed_title": [0.0, 0.5, 1.5, 2.0],
     "lex_floor": [0.0, 0.5, 1.5, 2.0],
+    "q_notation": [0.0, 0.5, 1.5, 3.0],
 }
 
 
@@ -110,7 +111,7 @@ def main():
     # Starting point: the current defaults (what eval uses with an empty ALIGNER_PARAMS).
     defaults = dict(k1=1.2, b=0.5, w_children=0.0, w_cluster=0.6, w_domain=0.3, w_notes=0.3, q_title=1.5,
                     q_context=0.4, q_synonym=0.7, q_routine=0.1, batch_df=0.05, w_phrase=1.0, lead=80.0,
-                    w_embed=0.7, w_embed_title=0.8, lex_floor=0.3)
+                    w_embed=0.7, w_embed_title=0.8, lex_floor=0.3, q_notation=4.0)
     defaults.update(start)
     tmp = tempfile.mkdtemp()
 

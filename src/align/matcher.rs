@@ -57,8 +57,8 @@ pub struct Params {
     /// The least word evidence a candidate is credited with, so that a standard found by meaning
     /// alone still ranks (as a weak match: at most `lex_floor` x its meaning).
     pub lex_floor: f32,
-    /// Weight of the words a unit's notation stands for (`analyze::notation_words`): a sign is
-    /// as plain a statement of the topic as a title word.
+    /// Weight of the words a unit's notation stands for (`analyze::notation_words`): a sign
+    /// states the topic plainly (cross-validated: every fold chose a weight of 4 or more).
     pub q_notation: f32,
     pub strong: f32,
     pub moderate: f32,
@@ -90,7 +90,7 @@ impl Default for Params {
             rerank: 30.0,
             squash: 10.0,
             lex_floor: 0.3,
-            q_notation: 1.5,
+            q_notation: 4.0,
             strong: 0.6,
             moderate: 0.4,
         }
