@@ -38,9 +38,9 @@ pub struct EvalReport {
     pub by_grade: BTreeMap<String, Metrics>,
     /// Items whose publisher codes resolve to no standard in scope (left out of the metrics).
     pub unresolved: Vec<String>,
-    /// Every scored item's outcome, in file order (only when asked for).
-    #[serde(skip_serializing_if = "Vec::is_empty")]
-    pub items: Vec<ItemOutcome>,
+    /// Every scored item's outcome, in file order; present only when asked for.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub items: Option<Vec<ItemOutcome>>,
 }
 
 /// How the suggestions for one item compare with its publisher's standards.
@@ -59,7 +59,7 @@ pub struct ItemOutcome {
     pub near_miss: bool,
 }
 
-/// Per-item outcome.
+/// Running counts over a group of items.
 #[derive(Debug, Clone, Default)]
 struct Tally {
     n: usize,
@@ -168,7 +168,7 @@ pub fn evaluate(m: &Matcher, items: &[Unit], scope: &Scope, keep_items: bool) ->
         overall: overall.metrics(),
         by_grade: by.into_iter().map(|(k, t)| (k, t.metrics())).collect(),
         unresolved,
-        items: outcomes,
+        items: keep_items.then_some(outcomes),
     }
 }
 

@@ -71,8 +71,8 @@ pub fn run(a: Args, ctx: &Ctx, out: &mut dyn Write) -> CmdResult {
         w.flush()?;
     }
     let report = evaluate(&m, &items, &scope, a.items);
-    if a.items && a.format == OutputFormat::Csv {
-        return write_items_csv(out, &report.items);
+    if let (Some(items), OutputFormat::Csv) = (&report.items, a.format) {
+        return write_items_csv(out, items);
     }
     match a.format {
         OutputFormat::Json | OutputFormat::Jsonl => {
@@ -133,8 +133,8 @@ pub fn run(a: Args, ctx: &Ctx, out: &mut dyn Write) -> CmdResult {
                 OutputFormat::Md => t.write_markdown(out)?,
                 _ => t.write_text(out)?,
             }
-            if a.items {
-                write_disagreements(out, &report.items, a.format)?;
+            if let Some(items) = &report.items {
+                write_disagreements(out, items, a.format)?;
             }
             if !report.unresolved.is_empty() {
                 writeln!(
