@@ -38,7 +38,7 @@ pub struct Args {
     /// (for scripts/train-reranker.py)
     #[arg(long, hide = true, value_name = "FILE")]
     pub dump_features: Option<PathBuf>,
-    /// Output format: table or json
+    /// Output format (csv and md: the per-grade table; with --items, csv gives one row per item)
     #[arg(long, value_enum, default_value = "table")]
     pub format: OutputFormat,
 }
