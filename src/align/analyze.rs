@@ -155,16 +155,18 @@ pub fn strip_sequence_number(title: &str) -> &str {
     }
 }
 
-/// The words that a text's notation stands for: a percent sign says "percent". Lesson texts write
-/// `25%` where the standards write "percent". (Other symbols were measured and left out: decimals,
-/// fractions, exponents, negatives, roots, inequalities, pi, degrees and `f(x)` moved no
-/// publisher's standard up on the dev lesson texts, and exponents moved some down.)
-pub fn notation_words(text: &str) -> Vec<&'static str> {
-    if text.contains('%') {
-        vec!["percent"]
-    } else {
-        Vec::new()
-    }
+/// Signs that lesson texts write where the standards write a word: `25%` for "percent". (Other
+/// symbols were measured and left out: decimals, fractions, exponents, negatives, roots,
+/// inequalities, pi, degrees and `f(x)` moved no publisher's standard up on the dev lesson texts,
+/// and exponents moved some down.)
+pub const NOTATION: &[(char, &str)] = &[('%', "percent")];
+
+/// The words that the signs of [`NOTATION`] found in any of `texts` stand for, each once.
+pub fn notation_words<'a>(texts: &'a [&str]) -> impl Iterator<Item = &'static str> + 'a {
+    NOTATION
+        .iter()
+        .filter(|(sign, _)| texts.iter().any(|t| t.contains(*sign)))
+        .map(|(_, word)| *word)
 }
 
 #[cfg(test)]
@@ -174,8 +176,10 @@ mod tests {
 
     #[test]
     fn a_percent_sign_says_percent() {
-        assert_eq!(notation_words("Find 25% of 80."), ["percent"]);
-        assert!(notation_words("Find a quarter of 80.").is_empty());
+        assert_eq!(notation_words(&["Find 25% of 80."]).collect::<Vec<_>>(), ["percent"]);
+        assert!(notation_words(&["Find a quarter of 80."]).next().is_none());
+        // Once, wherever the sign appears.
+        assert_eq!(notation_words(&["Percents: 10%", "Find 25% of 80."]).count(), 1);
     }
 
     #[test]

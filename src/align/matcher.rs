@@ -9,7 +9,7 @@
 //! field's everyday phrases ("times tables" -> multiplication). The raw BM25F score `r` becomes a
 //! score in 0..1 as `r / (r + K)`.
 
-use super::analyze::{Analyzer, Tok};
+use super::analyze::{notation_words, Analyzer, Tok, NOTATION};
 use crate::codes::Ref;
 use crate::corpus::Corpus;
 use crate::model::{Grade, GradeRange, Kind, Unit};
@@ -275,10 +275,12 @@ pub struct Matcher<'c> {
     ix: MatchIndex,
     an: Analyzer,
     routine: std::collections::HashSet<String>,
-    /// (phrase as lower-case words, expansion text)
+    /// The everyday phrases of `data/matching/synonyms.tsv`, analysed.
     synonyms: Vec<Synonym>,
     /// First word of a phrase -> positions in `synonyms`.
     synonym_starts: HashMap<String, Vec<usize>>,
+    /// The words of `analyze::NOTATION`, analysed.
+    notation: HashMap<&'static str, Vec<Tok>>,
     /// Per-term weights learned from the batch of units being matched (see `observe_batch`).
     batch: HashMap<u32, f32>,
     /// The standards' embeddings, when `w_embed > 0`.
@@ -328,6 +330,7 @@ impl<'c> Matcher<'c> {
         for (i, s) in synonyms.iter().enumerate() {
             synonym_starts.entry(s.phrase[0].clone()).or_default().push(i);
         }
+        let notation = NOTATION.iter().map(|&(_, word)| (word, an.tokens(word))).collect();
         Matcher {
             corpus,
             params,
@@ -336,6 +339,7 @@ impl<'c> Matcher<'c> {
             routine,
             synonyms,
             synonym_starts,
+            notation,
             batch: HashMap::default(),
             emb,
             emb_mean,
@@ -424,8 +428,8 @@ impl<'c> Matcher<'c> {
             add(&self.synonyms[k].adds, p.q_synonym, 0.0, &mut w);
         }
         if p.q_notation > 0.0 {
-            for word in super::analyze::notation_words(&format!("{} {}", unit.title, unit.text)) {
-                add(&self.an.tokens(word), p.q_notation, 0.0, &mut w);
+            for word in notation_words(&[&unit.title, &unit.text]) {
+                add(&self.notation[word], p.q_notation, 0.0, &mut w);
             }
         }
         // Saturate repeated words in long texts: 1 + ln(w) above 1.
@@ -453,8 +457,8 @@ impl<'c> Matcher<'c> {
         scope.grades.or(if scope.no_grade { None } else { unit.grade })
     }
 
-    fn in_scope(&self, d: &Doc, r: Ref, grades: Option<GradeRange>, subject: Option<&str>, scope: &Scope) -> bool {
-        scope.frameworks.as_ref().is_none_or(|f| f.contains(&r.fw))
+    fn in_scope(&self, d: &Doc, grades: Option<GradeRange>, subject: Option<&str>, scope: &Scope) -> bool {
+        scope.frameworks.as_ref().is_none_or(|f| f.contains(&d.r.fw))
             && grades.is_none_or(|g| g.overlaps(&d.grades))
             && subject.is_none_or(|s| d.subject == s)
     }
@@ -564,7 +568,7 @@ impl<'c> Matcher<'c> {
         let in_scope: Vec<u32> = (0..self.ix.docs.len() as u32)
             .filter(|&d| {
                 let doc = &self.ix.docs[d as usize];
-                self.in_scope(doc, doc.r, grades, subject.as_deref(), scope)
+                self.in_scope(doc, grades, subject.as_deref(), scope)
             })
             .collect();
         let sem = self.semantic(unit, &in_scope);
