@@ -3,7 +3,7 @@
 
 use crate::codes::{self, CodeIndex, Ref};
 use crate::error::{Error, Result};
-use crate::model::{Framework, Grade, Standard};
+use crate::model::{Framework, Grade, Standard, Unit};
 
 /// A claimed code and what it names.
 #[derive(Debug, Clone, PartialEq)]
@@ -73,6 +73,13 @@ impl Corpus {
             });
         }
         Ok(found)
+    }
+
+    /// Resolve the codes a unit claims, with its grade when it has a single one (for codes
+    /// relative to it, see [`resolve_claims`](Self::resolve_claims)).
+    pub fn resolve_unit_claims(&self, unit: &Unit, fw: Option<usize>) -> Vec<Claim> {
+        let grade = unit.grade.filter(|g| g.lo == g.hi).map(|g| g.lo);
+        self.resolve_claims(&unit.claimed, grade, fw)
     }
 
     /// Resolve a list of claimed codes as a publisher wrote them. A bare grade (`K`) followed by a

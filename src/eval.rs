@@ -109,17 +109,13 @@ fn grade_label(u: &Unit) -> String {
 
 /// The standards an item's publisher gave (its claimed codes, resolved in framework `fw`).
 fn gold_of(c: &Corpus, u: &Unit, fw: Option<usize>) -> Vec<Ref> {
-    let grade = u.grade.filter(|g| g.lo == g.hi).map(|g| g.lo);
-    c.resolve_claims(&u.claimed, grade, fw)
-        .into_iter()
-        .flat_map(|c| c.refs)
-        .collect()
+    c.resolve_unit_claims(u, fw).into_iter().flat_map(|c| c.refs).collect()
 }
 
 /// Match every item and score the suggestions against the publisher's standards; with
 /// `keep_items`, also report each item's outcome.
 pub fn evaluate(m: &Matcher, items: &[Unit], scope: &Scope, keep_items: bool) -> EvalReport {
-    let fw = scope.frameworks.as_ref().filter(|f| f.len() == 1).map(|f| f[0]);
+    let fw = scope.single_framework();
     let mut overall = Tally::default();
     let mut by: BTreeMap<String, Tally> = BTreeMap::new();
     let mut unresolved = Vec::new();
@@ -184,7 +180,7 @@ pub struct FeatureRow<'a> {
 
 /// Every item's candidates with their features (see `scripts/train-reranker.py`).
 pub fn feature_rows<'a>(m: &Matcher, items: &'a [Unit], scope: &Scope, keep: usize) -> Vec<FeatureRow<'a>> {
-    let fw = scope.frameworks.as_ref().filter(|f| f.len() == 1).map(|f| f[0]);
+    let fw = scope.single_framework();
     let mut out = Vec::new();
     for u in items {
         let gold = gold_of(m.corpus, u, fw);

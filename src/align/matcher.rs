@@ -149,6 +149,19 @@ pub struct Scope {
     pub subject: Option<String>,
 }
 
+impl Scope {
+    /// The one framework in scope, if only one is.
+    pub fn single_framework(&self) -> Option<usize> {
+        self.frameworks.as_ref().filter(|f| f.len() == 1).map(|f| f[0])
+    }
+
+    /// The grades a unit's candidates are limited to: the scope's, else the unit's own (unless
+    /// `no_grade`).
+    pub fn grades_for(&self, unit: &Unit) -> Option<GradeRange> {
+        self.grades.or(if self.no_grade { None } else { unit.grade })
+    }
+}
+
 /// One suggested standard for a unit.
 #[derive(Debug, Clone, PartialEq)]
 pub struct Match {
@@ -453,10 +466,6 @@ impl<'c> Matcher<'c> {
         acc
     }
 
-    fn grade_scope(&self, unit: &Unit, scope: &Scope) -> Option<GradeRange> {
-        scope.grades.or(if scope.no_grade { None } else { unit.grade })
-    }
-
     fn in_scope(&self, d: &Doc, grades: Option<GradeRange>, subject: Option<&str>, scope: &Scope) -> bool {
         scope.frameworks.as_ref().is_none_or(|f| f.contains(&d.r.fw))
             && grades.is_none_or(|g| g.overlaps(&d.grades))
@@ -563,7 +572,7 @@ impl<'c> Matcher<'c> {
         let p = &self.params;
         let (q, surface, seq) = self.query(unit);
         let acc = self.raw_scores(&q);
-        let grades = self.grade_scope(unit, scope);
+        let grades = scope.grades_for(unit);
         let subject = self.subject_of(unit, scope);
         let in_scope: Vec<u32> = (0..self.ix.docs.len() as u32)
             .filter(|&d| {

@@ -27,17 +27,15 @@ pub struct UnitAlignment {
 /// Match every unit and check its claims. Call [`Matcher::observe_batch`] first to let the
 /// batch's common words count less.
 pub fn align_units(m: &Matcher, units: &[Unit], scope: &Scope, top: usize) -> Vec<UnitAlignment> {
-    let claim_fw = scope.frameworks.as_ref().filter(|f| f.len() == 1).map(|f| f[0]);
+    let claim_fw = scope.single_framework();
     units
         .iter()
         .enumerate()
         .map(|(i, u)| {
-            let grade = u.grade.map(|g| g.lo).filter(|_| u.grade.is_some_and(|g| g.lo == g.hi));
-            let resolved = m.corpus.resolve_claims(&u.claimed, grade, claim_fw);
+            let resolved = m.corpus.resolve_unit_claims(u, claim_fw);
             let flat: Vec<_> = resolved.iter().flat_map(|c| c.refs.iter().copied()).collect();
             let (matches, scores) = m.match_unit_with(u, scope, top, &flat);
-            let unit_grade = scope.grades.or(if scope.no_grade { None } else { u.grade });
-            let claims = claims::check(m.corpus, &resolved, &scores, &matches, unit_grade, claim_fw);
+            let claims = claims::check(m.corpus, &resolved, &scores, &matches, scope.grades_for(u), claim_fw);
             let unclaimed = claims::unclaimed_strong(m.corpus, &resolved, &matches)
                 .into_iter()
                 .cloned()
