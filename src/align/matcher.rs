@@ -1,18 +1,18 @@
-//! Retrieval and scoring: an in-memory BM25F index over every alignable standard, built from the
-//! corpus when a matcher is made.
+//! Retrieval and scoring: a unit's query against the BM25F index of the standards
+//! ([`super::bm25f`]), candidates by words and by meaning ([`super::semantic`]), their features and
+//! score, and the evidence of a match.
 //!
-//! A standard's document has weighted fields: its own statement, its sub-standards' statements,
-//! its cluster heading, its domain heading and its notes (examples, clarification statements). A
-//! unit's query is its title, its text and the titles of its ancestors (a lesson's chapter), each
+//! A unit's query is its title, its text and the titles of its ancestors (a lesson's chapter), each
 //! with its own weight; words that every lesson text contains ("students", "launch") count for
 //! little, and the synonym list (`data/matching/synonyms.tsv`) adds the standards' words for the
 //! field's everyday phrases ("times tables" -> multiplication). The raw BM25F score `r` becomes a
 //! score in 0..1 as `r / (r + K)`.
 
 use super::analyze::{notation_words, Analyzer, Tok, NOTATION};
+use super::bm25f::{pack, Doc, MatchIndex};
 use crate::codes::Ref;
 use crate::corpus::Corpus;
-use crate::model::{Grade, GradeRange, Kind, Unit};
+use crate::model::{GradeRange, Kind, Unit};
 use crate::text::{list_entries, list_pairs};
 use rustc_hash::FxHashMap as HashMap;
 
@@ -233,33 +233,6 @@ struct CandSet {
 /// A unit's query: (term, weight), each term's surface word, and the unit's words in order.
 type Query = (Vec<(u32, f32)>, HashMap<u32, String>, Vec<Tok>);
 
-#[derive(Debug, Clone)]
-struct Doc {
-    r: Ref,
-    grades: Vec<Grade>,
-    subject: String,
-}
-
-/// The in-memory retrieval index.
-pub struct MatchIndex {
-    vocab: HashMap<String, u32>,
-    /// Per term: (doc, saturated-ready pseudo term frequency).
-    postings: Vec<Vec<(u32, f32)>>,
-    idf: Vec<f32>,
-    docs: Vec<Doc>,
-    doc_of: HashMap<Ref, u32>,
-    /// Per doc: the doc of its parent standard, for a sub-standard.
-    parent_doc: Vec<Option<u32>>,
-    /// Per doc: its own statement's stems in order (for phrase evidence).
-    own_seq: Vec<Vec<u32>>,
-    /// Per doc, sorted term ids: of its own statement, of its headings, of its whole document.
-    own_terms: Vec<Vec<u32>>,
-    head_terms: Vec<Vec<u32>>,
-    all_terms: Vec<Vec<u32>>,
-    /// Per doc: adjacent word pairs of its statement and its sub-standards', packed `a << 32 | b`.
-    pairs: Vec<Vec<u64>>,
-}
-
 /// Map a subject label to the corpus's subject ids (`mathematics` -> `math`).
 pub fn normalize_subject(s: &str) -> String {
     let t = s.trim().to_ascii_lowercase();
@@ -453,19 +426,6 @@ impl<'c> Matcher<'c> {
         (q, surface, seq)
     }
 
-    /// Raw scores of every document for a unit (dense, by doc).
-    fn raw_scores(&self, q: &[(u32, f32)]) -> Vec<f32> {
-        let k1 = self.params.k1;
-        let mut acc = vec![0f32; self.ix.docs.len()];
-        for &(t, qw) in q {
-            let idf = self.ix.idf[t as usize];
-            for &(d, tf) in &self.ix.postings[t as usize] {
-                acc[d as usize] += qw * idf * tf * (k1 + 1.0) / (tf + k1);
-            }
-        }
-        acc
-    }
-
     fn in_scope(&self, d: &Doc, grades: Option<GradeRange>, subject: Option<&str>, scope: &Scope) -> bool {
         scope.frameworks.as_ref().is_none_or(|f| f.contains(&d.r.fw))
             && grades.is_none_or(|g| g.overlaps(&d.grades))
@@ -571,7 +531,7 @@ impl<'c> Matcher<'c> {
     fn candidates(&self, unit: &Unit, scope: &Scope, keep: usize) -> CandSet {
         let p = &self.params;
         let (q, surface, seq) = self.query(unit);
-        let acc = self.raw_scores(&q);
+        let acc = self.ix.raw_scores(&q, self.params.k1);
         let grades = scope.grades_for(unit);
         let subject = self.subject_of(unit, scope);
         let in_scope: Vec<u32> = (0..self.ix.docs.len() as u32)
@@ -824,169 +784,6 @@ impl<'c> Matcher<'c> {
             }
         }
         out
-    }
-}
-
-fn pack(a: u32, b: u32) -> u64 {
-    ((a as u64) << 32) | b as u64
-}
-
-impl MatchIndex {
-    fn build(corpus: &Corpus, an: &Analyzer, p: &Params) -> MatchIndex {
-        let mut vocab: HashMap<String, u32> = HashMap::default();
-        let intern = |s: &str, vocab: &mut HashMap<String, u32>| -> u32 {
-            let n = vocab.len() as u32;
-            *vocab.entry(s.to_string()).or_insert(n)
-        };
-        // Per doc, per field: term counts and length.
-        /// Fields of a document: statement, sub-standards, cluster, domain, notes.
-        const FIELDS: usize = 5;
-        let weights = [p.w_text, p.w_children, p.w_cluster, p.w_domain, p.w_notes];
-        let mut docs = Vec::new();
-        let mut fields: Vec<[HashMap<u32, u32>; FIELDS]> = Vec::new();
-        let mut lens: Vec<[u32; FIELDS]> = Vec::new();
-        let mut own_seq = Vec::new();
-        let mut pairs = Vec::new();
-        let (mut own_terms, mut head_terms, mut all_terms) = (Vec::new(), Vec::new(), Vec::new());
-        for (f, fw) in corpus.frameworks.iter().enumerate() {
-            let by_uri: HashMap<&str, usize> = fw
-                .standards
-                .iter()
-                .enumerate()
-                .map(|(i, s)| (s.uri.as_str(), i))
-                .collect();
-            for (i, s) in fw.standards.iter().enumerate() {
-                if !s.kind.is_alignable() {
-                    continue;
-                }
-                let r = Ref { fw: f, idx: i };
-                let mut texts: [String; FIELDS] = Default::default();
-                texts[0] = s.text.clone();
-                texts[1] = s
-                    .children
-                    .iter()
-                    .map(|&c| fw.standards[c].text.as_str())
-                    .collect::<Vec<_>>()
-                    .join(" ");
-                for x in fw.headings(i) {
-                    // A component's parent standard reads as its cluster heading does.
-                    let k = if x.kind == Kind::Domain { 3 } else { 2 };
-                    texts[k].push_str(&format!(" {}", x.text));
-                }
-                texts[4] = s
-                    .notes
-                    .iter()
-                    .map(|n| n.text.as_str())
-                    .chain(
-                        // NGSS: the supporting elements an expectation is comprised of.
-                        s.associations
-                            .iter()
-                            .filter(|a| a.kind == "comprisedOf")
-                            .filter_map(|a| by_uri.get(a.target.as_str()).map(|&t| fw.standards[t].text.as_str())),
-                    )
-                    .collect::<Vec<_>>()
-                    .join(" ");
-                let mut counts: [HashMap<u32, u32>; FIELDS] = Default::default();
-                let mut l = [0u32; FIELDS];
-                for (k, t) in texts.iter().enumerate() {
-                    let toks = an.tokens(t);
-                    l[k] = toks.len() as u32;
-                    for tok in &toks {
-                        let id = intern(&tok.stem, &mut vocab);
-                        *counts[k].entry(id).or_default() += 1;
-                    }
-                    if k == 0 {
-                        own_seq.push(toks.iter().map(|t| vocab[&t.stem]).collect());
-                    }
-                    if k <= 1 {
-                        let ids: Vec<u32> = toks.iter().map(|t| vocab[&t.stem]).collect();
-                        if k == 0 {
-                            pairs.push(Vec::new());
-                        }
-                        let set = pairs.last_mut().expect("pushed for k == 0");
-                        for w in ids.windows(2) {
-                            set.push(pack(w[0], w[1]));
-                        }
-                        if k == 1 {
-                            set.sort_unstable();
-                            set.dedup();
-                        }
-                    }
-                }
-                docs.push(Doc {
-                    r,
-                    grades: s.grades.clone(),
-                    subject: fw.subject.clone(),
-                });
-                let sorted = |ks: &mut Vec<u32>| {
-                    ks.sort_unstable();
-                    ks.dedup();
-                };
-                let mut own: Vec<u32> = counts[0].keys().copied().collect();
-                sorted(&mut own);
-                let mut head: Vec<u32> = counts[2].keys().chain(counts[3].keys()).copied().collect();
-                sorted(&mut head);
-                let mut all: Vec<u32> = counts.iter().flat_map(|c| c.keys().copied()).collect();
-                sorted(&mut all);
-                own_terms.push(own);
-                head_terms.push(head);
-                all_terms.push(all);
-                fields.push(counts);
-                lens.push(l);
-            }
-        }
-        let n = docs.len().max(1) as f32;
-        let mut avg = [0f32; FIELDS];
-        for l in &lens {
-            for k in 0..FIELDS {
-                avg[k] += l[k] as f32 / n;
-            }
-        }
-        let mut postings: Vec<Vec<(u32, f32)>> = vec![Vec::new(); vocab.len()];
-        for (d, counts) in fields.iter().enumerate() {
-            let mut tfp: HashMap<u32, f32> = HashMap::default();
-            for k in 0..FIELDS {
-                let norm = 1.0 - p.b + p.b * lens[d][k] as f32 / avg[k].max(1.0);
-                for (&t, &c) in &counts[k] {
-                    *tfp.entry(t).or_default() += weights[k] * c as f32 / norm;
-                }
-            }
-            for (t, x) in tfp {
-                postings[t as usize].push((d as u32, x));
-            }
-        }
-        for p in &mut postings {
-            p.sort_by_key(|x| x.0);
-        }
-        let idf = postings
-            .iter()
-            .map(|p| {
-                let df = p.len() as f32;
-                ((n - df + 0.5) / (df + 0.5) + 1.0).ln()
-            })
-            .collect();
-        let doc_of: HashMap<Ref, u32> = docs.iter().enumerate().map(|(i, d)| (d.r, i as u32)).collect();
-        let parent_doc = docs
-            .iter()
-            .map(|d| {
-                let s = &corpus.frameworks[d.r.fw].standards[d.r.idx];
-                let p = s.parent.filter(|_| s.kind == Kind::Component)?;
-                doc_of.get(&Ref { fw: d.r.fw, idx: p }).copied()
-            })
-            .collect();
-        MatchIndex {
-            parent_doc,
-            vocab,
-            postings,
-            idf,
-            docs,
-            doc_of,
-            own_seq,
-            own_terms,
-            head_terms,
-            all_terms,
-            pairs,
-        }
     }
 }
 

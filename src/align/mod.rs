@@ -1,8 +1,10 @@
-//! Matching units to standards: text analysis ([`analyze`]), retrieval and scoring with evidence
-//! ([`matcher`]), and checks of the codes a publisher claims ([`claims`]). [`align_units`] runs all
-//! three over a curriculum.
+//! Matching units to standards: text analysis ([`analyze`]), the BM25F index of the standards
+//! ([`bm25f`]), meaning from static word embeddings ([`embed`], [`semantic`]), retrieval and scoring
+//! with evidence ([`matcher`]), and checks of the codes a publisher claims ([`claims`]).
+//! [`align_units`] runs them over a curriculum.
 
 pub mod analyze;
+pub mod bm25f;
 pub mod claims;
 pub mod embed;
 pub mod matcher;
