@@ -18,6 +18,7 @@ import argparse
 import hashlib
 import json
 import os
+import re
 import subprocess
 import sys
 import tempfile
@@ -41,6 +42,17 @@ SPACE = {
     "lex_floor": [0.0, 0.5, 1.5, 2.0],
     "q_notation": [0.0, 0.5, 1.5, 3.0],
 }
+
+TUNABLE = list(SPACE)
+
+
+def shipped_defaults():
+    """The weights of `impl Default for Params` in src/align/matcher.rs, read from the source so
+    that this script never keeps a copy of them."""
+    src = open(os.path.join(os.path.dirname(__file__), "..", "src", "align", "matcher.rs")).read()
+    body = src[src.index("impl Default for Params"):]
+    body = body[: body.index("\n}\n")]
+    return {k: float(v) for k, v in re.findall(r"^\s+(\w+): (-?[\d.]+),$", body, re.M)}
 
 
 def fold_of(item_id, k):
@@ -109,9 +121,7 @@ def main():
         k, v = kv.split("=")
         start[k] = float(v)
     # Starting point: the current defaults (what eval uses with an empty ALIGNER_PARAMS).
-    defaults = dict(k1=1.2, b=0.5, w_children=0.0, w_cluster=0.6, w_domain=0.3, w_notes=0.3, q_title=1.5,
-                    q_context=0.4, q_synonym=0.7, q_routine=0.1, batch_df=0.05, w_phrase=1.0, lead=80.0,
-                    w_embed=0.7, w_embed_title=0.8, lex_floor=0.3, q_notation=4.0)
+    defaults = {k: v for k, v in shipped_defaults().items() if k in TUNABLE or k == "lead"}
     defaults.update(start)
     tmp = tempfile.mkdtemp()
 
