@@ -9,6 +9,11 @@ use std::path::{Path, PathBuf};
 
 const UNITS: &str = "tests/data/audit/riverside-units.csv";
 
+/// `aligner CMD FILE EXTRA... --format json` with the shipped index, parsed.
+fn json_report(cmd: &str, file: &Path, extra: &[&str]) -> Value {
+    json_of(aligner().arg(cmd).arg(file).args(extra).args(["--format", "json"]))
+}
+
 fn example(name: &str) -> PathBuf {
     Path::new(env!("CARGO_MANIFEST_DIR")).join("examples").join(name)
 }
@@ -127,12 +132,7 @@ fn match_jsonl_follows_the_contract() {
 
 #[test]
 fn a_unit_grade_limits_its_candidates() {
-    let v = json_of(
-        aligner()
-            .args(["match"])
-            .arg(example("grade3-units.csv"))
-            .args(["--format", "json"]),
-    );
+    let v = json_report("match", &example("grade3-units.csv"), &[]);
     for u in v.as_array().unwrap() {
         for m in u["matches"].as_array().unwrap() {
             assert!(m["code"].as_str().unwrap().starts_with("3."), "{}", m["code"]);
@@ -205,12 +205,7 @@ fn an_example_toc_is_not_fully_covered() {
 
 #[test]
 fn a_chapter_rolls_up_its_lessons() {
-    let v = json_of(
-        aligner()
-            .args(["audit"])
-            .arg(example("grade4-math-toc.txt"))
-            .args(["--format", "json"]),
-    );
+    let v = json_report("audit", &example("grade4-math-toc.txt"), &[]);
     let units = v["units"].as_array().unwrap();
     // Chapters have lessons under them, and a chapter is never listed as aligned to nothing
     // when one of its lessons is aligned.
@@ -236,12 +231,7 @@ fn match_one_against_ccss_math(unit_json: &str) -> Value {
     let dir = tempfile::tempdir().unwrap();
     let f = dir.path().join("unit.jsonl");
     std::fs::write(&f, format!("{unit_json}\n")).unwrap();
-    let mut v = json_of(
-        aligner()
-            .arg("match")
-            .arg(&f)
-            .args(["--framework", "ccss-math", "--format", "json"]),
-    );
+    let mut v = json_report("match", &f, &["--framework", "ccss-math"]);
     v[0].take()
 }
 
@@ -279,14 +269,11 @@ fn everyday_phrases_add_the_standards_words_whatever_their_inflection() {
 fn a_standard_is_preceded_by_its_best_sub_standard() {
     // When a standard and its sub-standards are matched, the best sub-standard has at least the
     // standard's score and comes first: it names the part addressed and implies the standard.
-    let v = json_of(aligner().arg("match").arg(example("grade4-math-toc.txt")).args([
-        "--framework",
-        "ccss-math",
-        "--top",
-        "10",
-        "--format",
-        "json",
-    ]));
+    let v = json_report(
+        "match",
+        &example("grade4-math-toc.txt"),
+        &["--framework", "ccss-math", "--top", "10"],
+    );
     let mut pairs = 0;
     for u in v.as_array().unwrap() {
         let ms: Vec<(&str, f64)> = u["matches"]
