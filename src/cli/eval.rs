@@ -152,11 +152,6 @@ pub fn run(a: Args, ctx: &Ctx, out: &mut dyn Write) -> CmdResult {
     Ok(0)
 }
 
-/// The rank column: where the publisher's first standard came among the suggestions.
-fn rank_cell(o: &ItemOutcome) -> String {
-    o.first_agreeing.map_or_else(|| "-".to_string(), |r| r.to_string())
-}
-
 /// Table and Markdown: the items whose first suggestion is not one of the publisher's standards.
 fn write_disagreements(out: &mut dyn Write, items: &[ItemOutcome], format: OutputFormat) -> CmdResult {
     let differ: Vec<&ItemOutcome> = items.iter().filter(|o| o.first_agreeing != Some(1)).collect();
@@ -177,7 +172,7 @@ fn write_disagreements(out: &mut dyn Write, items: &[ItemOutcome], format: Outpu
             clip(name, 40),
             o.publisher.join(" "),
             o.suggested.iter().take(3).cloned().collect::<Vec<_>>().join(" "),
-            rank_cell(o),
+            o.first_agreeing.map_or_else(|| "-".to_string(), |r| r.to_string()),
         ]);
     }
     match format {
