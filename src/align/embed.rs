@@ -14,8 +14,7 @@
 //! cannot be split (or are longer than 100 characters). The Unicode tables it needs (std has no
 //! general categories and no NFD) are at the end of this file.
 
-use std::collections::HashMap;
-use std::hash::{BuildHasherDefault, Hasher};
+use rustc_hash::FxHashMap;
 use std::sync::OnceLock;
 
 const SHIPPED_VOCAB: &str = include_str!("../../data/embeddings/vocab.txt");
@@ -50,7 +49,7 @@ pub enum EmbedError {
 #[derive(Debug)]
 pub struct Embeddings {
     vocab: Vec<String>,
-    ids: HashMap<String, u32, FxBuild>,
+    ids: FxHashMap<String, u32>,
     dims: usize,
     scales: Vec<f32>,
     /// `rows * dims` quantized values, row-major.
@@ -99,7 +98,7 @@ impl Embeddings {
                 vocab: vocab.len(),
             });
         }
-        let mut ids = HashMap::with_capacity_and_hasher(rows, FxBuild::default());
+        let mut ids = FxHashMap::with_capacity_and_hasher(rows, Default::default());
         let mut max_piece = 1;
         for (i, t) in vocab.iter().enumerate() {
             if ids.insert(t.clone(), i as u32).is_some() {
@@ -369,50 +368,6 @@ fn in_ranges(cp: u32, ranges: &[(u32, u32)]) -> bool {
         Err(i) => cp <= ranges[i - 1].1,
     }
 }
-
-/// The Fx hash (as in rustc): much faster than SipHash on short keys; the vocabulary is fixed,
-/// so no protection against chosen collisions is needed.
-#[derive(Default, Clone, Copy)]
-struct FxHasher {
-    hash: u64,
-}
-
-const FX_SEED: u64 = 0x51_7c_c1_b7_27_22_0a_95;
-
-impl FxHasher {
-    #[inline]
-    fn add(&mut self, word: u64) {
-        self.hash = (self.hash.rotate_left(5) ^ word).wrapping_mul(FX_SEED);
-    }
-}
-
-impl Hasher for FxHasher {
-    #[inline]
-    fn write(&mut self, bytes: &[u8]) {
-        let mut chunks = bytes.chunks_exact(8);
-        for c in &mut chunks {
-            self.add(u64::from_le_bytes([c[0], c[1], c[2], c[3], c[4], c[5], c[6], c[7]]));
-        }
-        let rest = chunks.remainder();
-        if !rest.is_empty() {
-            let mut b = [0u8; 8];
-            b[..rest.len()].copy_from_slice(rest);
-            self.add(u64::from_le_bytes(b));
-        }
-    }
-
-    #[inline]
-    fn write_u8(&mut self, i: u8) {
-        self.add(u64::from(i));
-    }
-
-    #[inline]
-    fn finish(&self) -> u64 {
-        self.hash
-    }
-}
-
-type FxBuild = BuildHasherDefault<FxHasher>;
 
 #[cfg(test)]
 mod tests {
