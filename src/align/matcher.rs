@@ -269,6 +269,8 @@ pub struct Matcher<'c> {
     notation: HashMap<&'static str, Vec<Tok>>,
     /// Per-term weights learned from the batch of units being matched (see `observe_batch`).
     batch: HashMap<u32, f32>,
+    /// The same for synonym phrases (by position in `synonyms`).
+    batch_synonyms: HashMap<usize, f32>,
     /// The standards' embeddings, when `w_embed > 0`.
     emb: Option<super::semantic::DocVectors>,
     /// Mean cosine between a unit and a standard, for a scope of one.
@@ -327,6 +329,7 @@ impl<'c> Matcher<'c> {
             synonym_starts,
             notation,
             batch: HashMap::default(),
+            batch_synonyms: HashMap::default(),
             emb,
             emb_mean,
             model,
@@ -338,17 +341,18 @@ impl<'c> Matcher<'c> {
     /// less. Needs at least 20 units; does nothing for fewer.
     pub fn observe_batch(&mut self, units: &[Unit]) {
         self.batch.clear();
+        self.batch_synonyms.clear();
         if units.len() < 20 || self.params.batch_df <= 0.0 || self.params.batch_df >= 1.0 {
             return;
         }
         let mut df: HashMap<u32, usize> = HashMap::default();
+        let mut phrase_df: HashMap<usize, usize> = HashMap::default();
         for u in units {
-            let mut seen: Vec<u32> = self
-                .an
-                .tokens(&format!("{} {}", u.title, u.text))
-                .into_iter()
-                .filter_map(|t| self.ix.vocab.get(&t.stem).copied())
-                .collect();
+            let toks = self.an.tokens(&format!("{} {}", u.title, u.text));
+            for (k, _) in self.find_synonyms(&toks) {
+                *phrase_df.entry(k).or_default() += 1;
+            }
+            let mut seen: Vec<u32> = toks.iter().filter_map(|t| self.ix.vocab.get(&t.stem).copied()).collect();
             seen.sort_unstable();
             seen.dedup();
             for t in seen {
@@ -357,12 +361,29 @@ impl<'c> Matcher<'c> {
         }
         let n = units.len() as f32;
         let floor = self.params.batch_df;
-        for (t, d) in df {
+        let weight = |d: usize| {
             let share = d as f32 / n;
-            if share > floor {
-                self.batch.insert(t, ((1.0 / share).ln() / (1.0 / floor).ln()).max(0.0));
+            (share > floor).then(|| ((1.0 / share).ln() / (1.0 / floor).ln()).max(0.0))
+        };
+        self.batch = df.into_iter().filter_map(|(t, d)| Some((t, weight(d)?))).collect();
+        self.batch_synonyms = phrase_df.into_iter().filter_map(|(k, d)| Some((k, weight(d)?))).collect();
+    }
+
+    /// The synonym phrases in a unit's words, each with the position of its first occurrence, in
+    /// the order of the list. Phrases are matched on stems, so "bar graph" also finds "bar graphs".
+    fn find_synonyms(&self, seq: &[Tok]) -> Vec<(usize, usize)> {
+        let mut found: Vec<(usize, usize)> = Vec::new();
+        for (i, t) in seq.iter().enumerate() {
+            for &k in self.synonym_starts.get(&t.stem).map(Vec::as_slice).unwrap_or(&[]) {
+                let phrase = &self.synonyms[k].phrase;
+                let here = phrase.len() <= seq.len() - i && phrase.iter().zip(&seq[i..]).all(|(a, b)| *a == b.stem);
+                if here && !found.iter().any(|f| f.0 == k) {
+                    found.push((k, i));
+                }
             }
         }
+        found.sort_unstable();
+        found
     }
 
     /// The weighted query of a unit: stem -> weight, and each stem's first surface form.
@@ -398,20 +419,16 @@ impl<'c> Matcher<'c> {
         for c in &unit.context {
             add(&self.an.tokens(c), p.q_context, 0.0, &mut w);
         }
-        // Phrases are matched on stems, so "bar graph" also finds "bar graphs".
-        let mut found: Vec<usize> = Vec::new();
-        for (i, t) in seq.iter().enumerate() {
-            for &k in self.synonym_starts.get(&t.stem).map(Vec::as_slice).unwrap_or(&[]) {
-                let phrase = &self.synonyms[k].phrase;
-                let here = phrase.len() <= seq.len() - i && phrase.iter().zip(&seq[i..]).all(|(a, b)| *a == b.stem);
-                if here && !found.contains(&k) {
-                    found.push(k);
-                }
-            }
-        }
-        found.sort_unstable();
-        for k in found {
-            add(&self.synonyms[k].adds, p.q_synonym, 0.0, &mut w);
+        // A phrase weighs as its words would where it first occurs (late in a long text, less),
+        // and less when most of the batch's units use it (a lesson template's "compare and connect").
+        for (k, i) in self.find_synonyms(&seq) {
+            let lead = if i < title_len || p.lead <= 0.0 {
+                1.0
+            } else {
+                p.lead / (p.lead + seq[i].pos as f32)
+            };
+            let common = self.batch_synonyms.get(&k).copied().unwrap_or(1.0);
+            add(&self.synonyms[k].adds, p.q_synonym * lead * common, 0.0, &mut w);
         }
         if p.q_notation > 0.0 {
             for word in notation_words(&[&unit.title, &unit.text]) {
@@ -470,6 +487,16 @@ impl<'c> Matcher<'c> {
         // On a tie, a sub-standard before its standard (see `inherit_to_parts`).
         let part = |d: u32| self.ix.parent_doc[d as usize].is_some();
         scored.sort_by(|a, b| b.1.total_cmp(&a.1).then(part(b.0).cmp(&part(a.0))).then(a.0.cmp(&b.0)));
+        // A standard after one of its own sub-standards says nothing new (the part implies it): it
+        // leaves its place to the next standard.
+        let mut implied: Vec<u32> = Vec::new();
+        scored.retain(|&(d, _)| {
+            if implied.contains(&d) {
+                return false;
+            }
+            implied.extend(self.ix.parent_doc[d as usize]);
+            true
+        });
         scored.truncate(top);
         let matches = scored
             .into_iter()
@@ -495,8 +522,9 @@ impl<'c> Matcher<'c> {
 
     /// A unit that addresses a standard addresses at least one of its parts: the best-scored
     /// sub-standard among the candidates takes its standard's score when that is higher, so it
-    /// ranks next to (and, on the tie, before) its standard. The sub-standard names the part the
-    /// unit addresses, and an alignment to it implies its standard.
+    /// ranks in the standard's place (on the tie, before it; the standard is then not listed again).
+    /// The sub-standard names the part the unit addresses, and an alignment to it implies its
+    /// standard.
     fn inherit_to_parts(&self, scored: &mut [(u32, f32)]) {
         let at: HashMap<u32, usize> = scored.iter().enumerate().map(|(i, x)| (x.0, i)).collect();
         let mut best_part: HashMap<u32, usize> = HashMap::default();

@@ -4,7 +4,7 @@
 use crate::align::{ClaimCheck, Match, UnitAlignment};
 use crate::codes::Ref;
 use crate::corpus::Corpus;
-use crate::model::Unit;
+use crate::model::{Kind, Unit};
 use crate::report::table::clip;
 use crate::report::Table;
 use serde::Serialize;
@@ -32,6 +32,10 @@ pub struct MatchRow {
     pub score: f32,
     /// `strong`, `moderate` or `weak`.
     pub strength: &'static str,
+    /// For a sub-standard (4.MD.C.5a), the code of the standard it is part of and implies; the
+    /// standard is then not listed again.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub standard: Option<String>,
     /// Words and phrases the unit shares with the standard and its headings.
     pub evidence: Vec<String>,
     pub text: String,
@@ -69,12 +73,20 @@ pub fn code_of(c: &Corpus, r: Ref) -> String {
     c.standard(r).display_code().to_string()
 }
 
+/// The standard a sub-standard is part of, by code.
+fn part_of(c: &Corpus, r: Ref) -> Option<String> {
+    let s = c.standard(r);
+    let p = s.parent.filter(|_| s.kind == Kind::Component)?;
+    Some(code_of(c, Ref { fw: r.fw, idx: p }))
+}
+
 pub fn match_row(c: &Corpus, m: &Match) -> MatchRow {
     MatchRow {
         code: code_of(c, m.r),
         framework: c.frameworks[m.r.fw].id.clone(),
         score: round3(m.score),
         strength: m.strength.as_str(),
+        standard: part_of(c, m.r),
         evidence: m.evidence.clone(),
         text: c.standard(m.r).text.clone(),
     }
