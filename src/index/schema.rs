@@ -5,8 +5,9 @@ use std::sync::OnceLock;
 use tantivy::schema::{
     Field, IndexRecordOption, Schema, TextFieldIndexing, TextOptions, FAST, INDEXED, STORED, STRING,
 };
+use std::borrow::Cow;
 use tantivy::tokenizer::{
-    Language, LowerCaser, RemoveLongFilter, SimpleTokenizer, Stemmer, StopWordFilter, TextAnalyzer, Token, TokenFilter,
+    Language, LowerCaser, RemoveLongFilter, SimpleTokenizer, StopWordFilter, TextAnalyzer, Token, TokenFilter,
     TokenStream, Tokenizer,
 };
 use tantivy::Index;
@@ -16,10 +17,10 @@ use tantivy::Index;
 pub const ANALYZER: &str = "aligner_en";
 
 /// Bump when the schema or the analyzer changes: an index of another version is rebuilt.
-pub const SCHEMA_VERSION: u32 = 2;
+pub const SCHEMA_VERSION: u32 = 3;
 
 /// English analysis: words split at non-alphanumerics, lower-cased, irregular forms replaced
-/// ([`WordForms`]), stop words removed, stemmed.
+/// ([`WordForms`]), stop words removed, stemmed ([`MathStemmer`]).
 pub fn analyzer() -> TextAnalyzer {
     let mut b = TextAnalyzer::builder(SimpleTokenizer::default())
         .filter(RemoveLongFilter::limit(40))
@@ -29,7 +30,7 @@ pub fn analyzer() -> TextAnalyzer {
     if let Some(stop) = StopWordFilter::new(Language::English) {
         b = b.filter_dynamic(stop);
     }
-    b.filter_dynamic(Stemmer::new(Language::English)).build()
+    b.filter_dynamic(MathStemmer).build()
 }
 
 const WORD_FORMS: &str = include_str!("../../data/matching/word-forms.tsv");
@@ -86,6 +87,73 @@ impl<T: TokenStream> TokenStream for WordFormsStream<T> {
 
     fn token_mut(&mut self) -> &mut Token {
         self.0.token_mut()
+    }
+}
+
+const STEMS: &str = include_str!("../../data/matching/stems.tsv");
+
+/// `word -> stem` from `data/matching/stems.tsv`.
+fn stem_overrides() -> &'static HashMap<&'static str, &'static str> {
+    static MAP: OnceLock<HashMap<&'static str, &'static str>> = OnceLock::new();
+    MAP.get_or_init(|| crate::text::list_pairs(STEMS).collect())
+}
+
+/// Token filter: the English (Snowball) stemmer, except for the words of the shipped list
+/// `data/matching/stems.tsv`, whose stems it gets wrong for mathematics: "numerals" and
+/// "numerators" kept apart, "multiplication" joined to "multiplying". Expects lower-cased tokens.
+#[derive(Clone)]
+pub struct MathStemmer;
+
+impl TokenFilter for MathStemmer {
+    type Tokenizer<T: Tokenizer> = MathStemmerFilter<T>;
+
+    fn transform<T: Tokenizer>(self, tokenizer: T) -> MathStemmerFilter<T> {
+        MathStemmerFilter(tokenizer)
+    }
+}
+
+#[derive(Clone)]
+pub struct MathStemmerFilter<T>(T);
+
+impl<T: Tokenizer> Tokenizer for MathStemmerFilter<T> {
+    type TokenStream<'a> = MathStemmerStream<T::TokenStream<'a>>;
+
+    fn token_stream<'a>(&'a mut self, text: &'a str) -> Self::TokenStream<'a> {
+        MathStemmerStream {
+            tail: self.0.token_stream(text),
+            stemmer: frostem::Stemmer::new(frostem::Algorithm::English),
+        }
+    }
+}
+
+pub struct MathStemmerStream<T> {
+    tail: T,
+    stemmer: frostem::Stemmer,
+}
+
+impl<T: TokenStream> TokenStream for MathStemmerStream<T> {
+    fn advance(&mut self) -> bool {
+        if !self.tail.advance() {
+            return false;
+        }
+        let token = self.tail.token_mut();
+        let stem = match stem_overrides().get(token.text.as_str()) {
+            Some(s) => Cow::Borrowed(*s),
+            None => self.stemmer.stem(&token.text),
+        };
+        if stem != token.text.as_str() {
+            let stem = stem.into_owned();
+            token.text = stem;
+        }
+        true
+    }
+
+    fn token(&self) -> &Token {
+        self.tail.token()
+    }
+
+    fn token_mut(&mut self) -> &mut Token {
+        self.tail.token_mut()
     }
 }
 
@@ -175,5 +243,20 @@ mod tests {
         assert_eq!(stems("Matrices"), stems("matrix"));
         // Regular plurals are the stemmer's job and stay as they were.
         assert_eq!(stems("fractions"), stems("fraction"));
+    }
+
+    #[test]
+    fn mathematics_keeps_its_own_words_apart_and_an_operation_together() {
+        // Plain English stemming gives "numer" for both, and "mean" for "meaning".
+        assert_ne!(stems("numerators"), stems("numerals"));
+        assert_ne!(stems("meaning"), stems("mean"));
+        assert_ne!(stems("distributive"), stems("distribution"));
+        assert_eq!(stems("means"), stems("mean"));
+        // ... and it splits an operation's verb from its noun.
+        assert_eq!(stems("multiplying"), stems("multiplication"));
+        assert_eq!(stems("dividing"), stems("division"));
+        assert_eq!(stems("adding"), stems("addition"));
+        // Every other word is stemmed as before.
+        assert_eq!(stems("graphing rectangles"), vec!["graph", "rectangl"]);
     }
 }
