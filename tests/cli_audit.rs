@@ -285,8 +285,14 @@ fn a_sub_standard_names_its_standard_which_is_not_listed_after_it() {
                 continue;
             };
             parts += 1;
-            assert!(code.starts_with(std) && code.len() == std.len() + 1, "{code} names {std}");
-            assert!(ms[i + 1..].iter().all(|n| n["code"] != std), "{std} listed after {code}: {u}");
+            assert!(
+                code.starts_with(std) && code.len() == std.len() + 1,
+                "{code} names {std}"
+            );
+            assert!(
+                ms[i + 1..].iter().all(|n| n["code"] != std),
+                "{std} listed after {code}: {u}"
+            );
         }
     }
     assert!(parts > 0, "no sub-standard matched");

@@ -352,7 +352,10 @@ impl<'c> Matcher<'c> {
             for (k, _) in self.find_synonyms(&toks) {
                 *phrase_df.entry(k).or_default() += 1;
             }
-            let mut seen: Vec<u32> = toks.iter().filter_map(|t| self.ix.vocab.get(&t.stem).copied()).collect();
+            let mut seen: Vec<u32> = toks
+                .iter()
+                .filter_map(|t| self.ix.vocab.get(&t.stem).copied())
+                .collect();
             seen.sort_unstable();
             seen.dedup();
             for t in seen {
@@ -366,7 +369,10 @@ impl<'c> Matcher<'c> {
             (share > floor).then(|| ((1.0 / share).ln() / (1.0 / floor).ln()).max(0.0))
         };
         self.batch = df.into_iter().filter_map(|(t, d)| Some((t, weight(d)?))).collect();
-        self.batch_synonyms = phrase_df.into_iter().filter_map(|(k, d)| Some((k, weight(d)?))).collect();
+        self.batch_synonyms = phrase_df
+            .into_iter()
+            .filter_map(|(k, d)| Some((k, weight(d)?)))
+            .collect();
     }
 
     /// The synonym phrases in a unit's words, each with the position of its first occurrence, in
