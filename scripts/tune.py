@@ -41,6 +41,8 @@ SPACE = {
     "w_embed_title": [0.0, 0.5, 1.5, 2.0],
     "lex_floor": [0.0, 0.5, 1.5, 2.0],
     "q_notation": [0.0, 0.5, 1.5, 3.0],
+    "w_alias": [0.0, 0.5, 1.5, 2.0],
+    "e_alias": [0.0, 0.5, 1.5, 2.0],
 }
 
 TUNABLE = list(SPACE)

@@ -1,5 +1,8 @@
 //! The standards corpus shipped in `data/standards/`, embedded in the binary so that aligner works
-//! from any directory with no set-up. `data/NOTICE` carries the licenses.
+//! from any directory with no set-up (`data/NOTICE` carries the licenses), and the names that
+//! lessons and textbooks give those standards (`data/matching/aliases/`).
+
+use std::collections::HashMap;
 
 /// (file name, content) of every shipped standards file.
 pub const FILES: &[(&str, &[u8])] = &[
@@ -20,6 +23,26 @@ pub const FILES: &[(&str, &[u8])] = &[
     ("MD-math.json", include_bytes!("../data/standards/MD-math.json")),
     ("PA-math.json", include_bytes!("../data/standards/PA-math.json")),
 ];
+
+/// (framework id, list) of the shipped aliases: `code<TAB>name` lines, the names lessons and
+/// textbooks give the framework's standards (see `data/matching/aliases/README.md`).
+pub const ALIASES: &[(&str, &str)] = &[("ccss-math", include_str!("../data/matching/aliases/ccss-math.tsv"))];
+
+/// The shipped names of a framework's standards, by code as the framework writes it.
+pub fn aliases(fw_id: &str) -> HashMap<&'static str, Vec<&'static str>> {
+    let mut out: HashMap<&str, Vec<&str>> = HashMap::new();
+    for (_, list) in ALIASES.iter().filter(|(id, _)| *id == fw_id) {
+        for (code, name) in crate::text::list_pairs(list) {
+            // "I can count to 100": the skill is what follows.
+            let name = ["I can ", "i can "]
+                .iter()
+                .find_map(|p| name.strip_prefix(p))
+                .unwrap_or(name);
+            out.entry(code).or_default().push(name);
+        }
+    }
+    out
+}
 
 /// A fingerprint of the shipped data, stored with an index built from it so that an index from
 /// another version of aligner is rebuilt.

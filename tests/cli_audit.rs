@@ -236,6 +236,22 @@ fn match_one_against_ccss_math(unit_json: &str) -> Value {
 }
 
 #[test]
+fn a_lesson_name_finds_its_standard_through_the_names_lessons_give_it() {
+    // No CCSS statement says "SOH CAH TOA"; data/matching/aliases/ccss-math.tsv names HSG-SRT.C.6
+    // (trigonometric ratios) so, and the name's words are the evidence.
+    let v = match_one_against_ccss_math(r#"{"id":"t","title":"SOH CAH TOA"}"#);
+    let top = &v["matches"][0];
+    assert_eq!(top["code"], "HSG-SRT.C.6", "{v}");
+    let ev: Vec<&str> = top["evidence"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter_map(|e| e.as_str())
+        .collect();
+    assert!(ev.iter().any(|e| e.eq_ignore_ascii_case("soh")), "{top}");
+}
+
+#[test]
 fn a_unit_without_shared_words_gets_weak_matches_by_meaning() {
     // "Origami" shares no word with a grade 4 statement of CCSS math, nor does the synonym list
     // add one, so only the meaning side can find 4.G (figures folded along a line of symmetry);

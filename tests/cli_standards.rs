@@ -24,6 +24,24 @@ fn search_ranks_the_fraction_standard_first() {
 }
 
 #[test]
+fn search_finds_a_standard_by_the_name_lessons_give_it() {
+    // "Subtracting across zeros" is how lessons name 2.NBT.B.7, whose statement says "Add and
+    // subtract within 1000 ... composing or decomposing tens or hundreds": the name comes from
+    // data/matching/aliases/ccss-math.tsv.
+    let v = json_of(aligner().args([
+        "search",
+        "subtracting across zeros",
+        "--grade",
+        "2",
+        "-f",
+        "ccss-math",
+        "--format",
+        "json",
+    ]));
+    assert_eq!(v[0]["code"], "2.NBT.B.7", "{v}");
+}
+
+#[test]
 fn search_filters_by_grade_and_framework() {
     let v = json_of(aligner().args([
         "search",

@@ -782,3 +782,33 @@ fn empty_and_non_utf8_files() {
     assert!(e.contains("blank.xml"), "{e}");
     std::fs::remove_dir_all(&dir).ok();
 }
+
+#[test]
+fn every_shipped_alias_names_a_standard_and_every_standard_has_names() {
+    // data/matching/aliases/: a name under a code that the framework does not have would never be
+    // used, so a typo in a code must fail here; and every standard and sub-standard has names.
+    for (id, _) in aligner::shipped::ALIASES {
+        let file = aligner::shipped::FILES
+            .iter()
+            .map(|(name, _)| shipped(name))
+            .map(|p| read(&p))
+            .find(|fw| fw.id == *id)
+            .unwrap_or_else(|| panic!("no shipped framework {id}"));
+        let names = aligner::shipped::aliases(id);
+        let codes: HashSet<&str> = file
+            .standards
+            .iter()
+            .filter(|s| s.kind.is_alignable())
+            .filter_map(|s| s.code.as_deref())
+            .collect();
+        for (code, list) in &names {
+            assert!(codes.contains(code), "{id}: alias code {code} names no standard");
+            assert!(
+                list.iter().all(|n| !n.trim().is_empty() && !n.starts_with("I can")),
+                "{code}: {list:?}"
+            );
+        }
+        let missing: Vec<_> = codes.iter().filter(|c| !names.contains_key(*c)).collect();
+        assert!(missing.is_empty(), "{id}: standards without names: {missing:?}");
+    }
+}

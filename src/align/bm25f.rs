@@ -1,7 +1,8 @@
 //! The in-memory BM25F index the matcher retrieves from, built from the corpus when a matcher is
 //! made: one document per alignable standard, with weighted fields (its statement, its
-//! sub-standards' statements, its cluster and domain headings, its notes), the postings and idf of
-//! every stem, and per document the stems and word pairs that phrase evidence and features read.
+//! sub-standards' statements, its cluster and domain headings, its notes, and the names lessons
+//! give it, from `data/matching/aliases/`), the postings and idf of every stem, and per document
+//! the stems and word pairs that phrase evidence and features read.
 
 use super::analyze::Analyzer;
 use super::matcher::Params;
@@ -36,6 +37,8 @@ pub(super) struct MatchIndex {
     pub(super) all_terms: Vec<Vec<u32>>,
     /// Per doc: adjacent word pairs of its statement and its sub-standards', packed `a << 32 | b`.
     pub(super) pairs: Vec<Vec<u64>>,
+    /// Per doc: the names lessons give it (`data/matching/aliases/`), joined by ". ".
+    pub(super) names: Vec<String>,
 }
 
 /// Two term ids as one key.
@@ -52,13 +55,14 @@ impl MatchIndex {
             *vocab.entry(s.to_string()).or_insert(n)
         };
         // Per doc, per field: term counts and length.
-        /// Fields of a document: statement, sub-standards, cluster, domain, notes.
-        const FIELDS: usize = 5;
-        let weights = [p.w_text, p.w_children, p.w_cluster, p.w_domain, p.w_notes];
+        /// Fields of a document: statement, sub-standards, cluster, domain, notes, aliases.
+        const FIELDS: usize = 6;
+        let weights = [p.w_text, p.w_children, p.w_cluster, p.w_domain, p.w_notes, p.w_alias];
         let mut docs = Vec::new();
         let mut fields: Vec<[HashMap<u32, u32>; FIELDS]> = Vec::new();
         let mut lens: Vec<[u32; FIELDS]> = Vec::new();
         let mut own_seq = Vec::new();
+        let mut all_names = Vec::new();
         let mut pairs = Vec::new();
         let (mut own_terms, mut head_terms, mut all_terms) = (Vec::new(), Vec::new(), Vec::new());
         for (f, fw) in corpus.frameworks.iter().enumerate() {
@@ -68,10 +72,17 @@ impl MatchIndex {
                 .enumerate()
                 .map(|(i, s)| (s.uri.as_str(), i))
                 .collect();
+            let aliases = crate::shipped::aliases(&fw.id);
             for (i, s) in fw.standards.iter().enumerate() {
                 if !s.kind.is_alignable() {
                     continue;
                 }
+                let names: &[&str] = s
+                    .code
+                    .as_deref()
+                    .and_then(|c| aliases.get(c))
+                    .map(Vec::as_slice)
+                    .unwrap_or(&[]);
                 let r = Ref { fw: f, idx: i };
                 let mut texts: [String; FIELDS] = Default::default();
                 texts[0] = s.text.clone();
@@ -99,6 +110,8 @@ impl MatchIndex {
                     )
                     .collect::<Vec<_>>()
                     .join(" ");
+                texts[5] = names.join(" ");
+                all_names.push(names.join(". "));
                 let mut counts: [HashMap<u32, u32>; FIELDS] = Default::default();
                 let mut l = [0u32; FIELDS];
                 for (k, t) in texts.iter().enumerate() {
@@ -120,10 +133,18 @@ impl MatchIndex {
                         for w in ids.windows(2) {
                             set.push(pack(w[0], w[1]));
                         }
-                        if k == 1 {
-                            set.sort_unstable();
-                            set.dedup();
+                    }
+                    if k == FIELDS - 1 {
+                        // Each name's own pairs (not across two names).
+                        let set = pairs.last_mut().expect("pushed for k == 0");
+                        for name in names {
+                            let ids: Vec<u32> = an.tokens(name).iter().map(|t| vocab[&t.stem]).collect();
+                            for w in ids.windows(2) {
+                                set.push(pack(w[0], w[1]));
+                            }
                         }
+                        set.sort_unstable();
+                        set.dedup();
                     }
                 }
                 docs.push(Doc {
@@ -199,6 +220,7 @@ impl MatchIndex {
             head_terms,
             all_terms,
             pairs,
+            names: all_names,
         }
     }
 

@@ -26,6 +26,8 @@ pub struct Params {
     pub w_cluster: f32,
     pub w_domain: f32,
     pub w_notes: f32,
+    /// Weight of the names lessons give a standard (`data/matching/aliases/`).
+    pub w_alias: f32,
     pub q_title: f32,
     pub q_text: f32,
     pub q_context: f32,
@@ -46,6 +48,8 @@ pub struct Params {
     pub e_title: f32,
     /// Weight of a standard's headings against its statement in the standard's embedding.
     pub e_heads: f32,
+    /// Weight of the names lessons give a standard in its embedding.
+    pub e_alias: f32,
     /// Use the shipped reranker (1) or the fixed blend (0).
     pub use_model: f32,
     /// Weight of shared word pairs (adjacent words of the unit that are adjacent in the standard).
@@ -74,6 +78,7 @@ impl Default for Params {
             w_cluster: 0.6,
             w_domain: 0.3,
             w_notes: 0.3,
+            w_alias: 1.5,
             q_title: 1.5,
             q_text: 1.0,
             q_context: 0.4,
@@ -87,6 +92,7 @@ impl Default for Params {
             w_embed_title: 0.8,
             e_title: 1.0,
             e_heads: 0.5,
+            e_alias: 1.5,
             rerank: 30.0,
             squash: 10.0,
             lex_floor: 0.3,
@@ -302,12 +308,12 @@ impl<'c> Matcher<'c> {
             }
         }
         let emb = (params.w_embed > 0.0).then(|| {
-            let docs = ix.docs.iter().map(|d| {
+            let docs = ix.docs.iter().zip(&ix.names).map(|(d, names)| {
                 let fw = &corpus.frameworks[d.r.fw];
                 let heads: Vec<&str> = fw.headings(d.r.idx).map(|a| a.text.as_str()).collect();
-                (fw.standards[d.r.idx].text.as_str(), heads.join(". "))
+                (fw.standards[d.r.idx].text.as_str(), heads.join(". "), names.as_str())
             });
-            super::semantic::DocVectors::build(docs, params.e_heads)
+            super::semantic::DocVectors::build(docs, params.e_heads, params.e_alias)
         });
         let emb_mean = emb.as_ref().map(|e| e.mean_similarity(200)).unwrap_or(0.0);
         let model = serde_json::from_str::<Reranker>(RERANKER)

@@ -28,16 +28,20 @@ fn normalize(v: &mut [f32]) {
 }
 
 impl DocVectors {
-    /// Embed every document: (statement, headings) pairs in document order.
-    pub fn build<'a>(docs: impl Iterator<Item = (&'a str, String)>, e_heads: f32) -> DocVectors {
+    /// Embed every document, in document order, from its statement, its headings (weight
+    /// `e_heads`) and the names lessons give it (weight `e_names`).
+    pub fn build<'a>(docs: impl Iterator<Item = (&'a str, String, &'a str)>, e_heads: f32, e_names: f32) -> DocVectors {
         let emb = Embeddings::shipped();
         let dims = emb.dims();
         let mut vecs = Vec::new();
-        for (own, heads) in docs {
+        for (own, heads, names) in docs {
             let mut v = vec![0f32; dims];
             add_scaled(&mut v, &emb.embed(own), 1.0);
             if e_heads > 0.0 && !heads.is_empty() {
                 add_scaled(&mut v, &emb.embed(&heads), e_heads);
+            }
+            if e_names > 0.0 && !names.is_empty() {
+                add_scaled(&mut v, &emb.embed(names), e_names);
             }
             normalize(&mut v);
             vecs.extend(v);

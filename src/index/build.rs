@@ -91,6 +91,7 @@ pub fn build(dir: &Path, frameworks: Vec<Framework>, mut meta: Meta, progress: &
     schema::register(&index);
     let mut writer: IndexWriter = index.writer_with_num_threads(1, 64_000_000)?;
     for fw in &corpus.frameworks {
+        let aliases = crate::shipped::aliases(&fw.id);
         for (pos, s) in fw.standards.iter().enumerate() {
             if matches!(s.kind, Kind::Grouping) {
                 continue;
@@ -113,6 +114,9 @@ pub fn build(dir: &Path, frameworks: Vec<Framework>, mut meta: Meta, progress: &
             }
             for n in &s.notes {
                 d.add_text(fields.notes, &n.text);
+            }
+            for name in s.code.as_deref().and_then(|c| aliases.get(c)).into_iter().flatten() {
+                d.add_text(fields.names, name);
             }
             writer.add_document(d)?;
         }

@@ -151,7 +151,7 @@ pub fn build_from(
 fn new_meta(shipped: Option<String>, sources: Vec<String>) -> Meta {
     Meta {
         aligner_version: env!("CARGO_PKG_VERSION").into(),
-        schema_version: schema::SCHEMA_VERSION,
+        schema_version: schema::version(),
         shipped,
         sources,
         frameworks: Vec::new(),
@@ -185,7 +185,7 @@ impl Library {
         build::recover(dir);
         let stale = match read_meta(dir) {
             Ok(m) => {
-                m.schema_version != schema::SCHEMA_VERSION
+                m.schema_version != schema::version()
                     || m.shipped.as_ref().is_some_and(|f| *f != shipped::fingerprint())
             }
             Err(_) => !dir.join(META_FILE).exists(),

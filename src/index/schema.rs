@@ -16,8 +16,27 @@ use tantivy::Index;
 /// [`register`] must run on every `Index` value, after every open.
 pub const ANALYZER: &str = "aligner_en";
 
-/// Bump when the schema or the analyzer changes: an index of another version is rebuilt.
-pub const SCHEMA_VERSION: u32 = 3;
+/// Bump when the schema or the analyzer's code changes. An index records [`version`], which also
+/// follows the analysis data (word forms, stems, aliases), and one of another version is rebuilt.
+pub const SCHEMA_VERSION: u32 = 4;
+
+/// The index version: [`SCHEMA_VERSION`] and a digest (FNV-1a) of the shipped lists that decide
+/// what is indexed, so that editing `data/matching/word-forms.tsv`, `stems.tsv` or an alias list
+/// rebuilds the index too.
+pub fn version() -> u32 {
+    let mut h: u32 = 0x811c9dc5;
+    let data = [WORD_FORMS, STEMS]
+        .into_iter()
+        .chain(crate::shipped::ALIASES.iter().map(|a| a.1));
+    for b in SCHEMA_VERSION
+        .to_le_bytes()
+        .into_iter()
+        .chain(data.flat_map(str::bytes))
+    {
+        h = (h ^ b as u32).wrapping_mul(0x01000193);
+    }
+    h
+}
 
 /// English analysis: words split at non-alphanumerics, lower-cased, irregular forms replaced
 /// ([`WordForms`]), stop words removed, stemmed ([`MathStemmer`]).
@@ -182,6 +201,8 @@ pub struct Fields {
     pub heads: Field,
     /// Examples, clarification statements, assessment boundaries.
     pub notes: Field,
+    /// The names lessons and textbooks give it (`data/matching/aliases/`).
+    pub names: Field,
 }
 
 impl Fields {
@@ -201,7 +222,8 @@ impl Fields {
             grade: sb.add_i64_field("grade", INDEXED),
             text: sb.add_text_field("text", english.clone()),
             heads: sb.add_text_field("heads", english.clone()),
-            notes: sb.add_text_field("notes", english),
+            notes: sb.add_text_field("notes", english.clone()),
+            names: sb.add_text_field("names", english),
         };
         (sb.build(), fields)
     }
@@ -219,6 +241,7 @@ impl Fields {
             text: f("text")?,
             heads: f("heads")?,
             notes: f("notes")?,
+            names: f("names")?,
         })
     }
 }

@@ -1,5 +1,5 @@
-//! Full-text search over the index: BM25 over the statement, its headings and its notes, filtered
-//! by framework, grade, subject and kind.
+//! Full-text search over the index: BM25 over the statement, its headings, its notes and the names
+//! lessons give it, filtered by framework, grade, subject and kind.
 
 use super::Library;
 use crate::codes::Ref;
@@ -14,6 +14,7 @@ use tantivy::{TantivyDocument, Term};
 pub const BOOST_TEXT: f32 = 1.0;
 pub const BOOST_HEADS: f32 = 0.35;
 pub const BOOST_NOTES: f32 = 0.25;
+pub const BOOST_NAMES: f32 = 0.5;
 
 /// A search request.
 #[derive(Debug, Clone, Default)]
@@ -42,10 +43,11 @@ impl Library {
             return Ok(Vec::new());
         }
         let f = self.fields;
-        let mut qp = QueryParser::for_index(&self.index, vec![f.text, f.heads, f.notes]);
+        let mut qp = QueryParser::for_index(&self.index, vec![f.text, f.heads, f.notes, f.names]);
         qp.set_field_boost(f.text, BOOST_TEXT);
         qp.set_field_boost(f.heads, BOOST_HEADS);
         qp.set_field_boost(f.notes, BOOST_NOTES);
+        qp.set_field_boost(f.names, BOOST_NAMES);
         let (mut q, errs) = qp.parse_query_lenient(&s.text);
         if let Some(e) = errs
             .iter()
