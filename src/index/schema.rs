@@ -127,42 +127,72 @@ impl TokenFilter for MathStemmer {
     type Tokenizer<T: Tokenizer> = MathStemmerFilter<T>;
 
     fn transform<T: Tokenizer>(self, tokenizer: T) -> MathStemmerFilter<T> {
-        MathStemmerFilter(tokenizer)
-    }
-}
-
-#[derive(Clone)]
-pub struct MathStemmerFilter<T>(T);
-
-impl<T: Tokenizer> Tokenizer for MathStemmerFilter<T> {
-    type TokenStream<'a> = MathStemmerStream<T::TokenStream<'a>>;
-
-    fn token_stream<'a>(&'a mut self, text: &'a str) -> Self::TokenStream<'a> {
-        MathStemmerStream {
-            tail: self.0.token_stream(text),
-            stemmer: frostem::Stemmer::new(frostem::Algorithm::English),
+        MathStemmerFilter {
+            inner: tokenizer,
+            stems: StemCache::default(),
         }
     }
 }
 
-pub struct MathStemmerStream<T> {
-    tail: T,
-    stemmer: frostem::Stemmer,
+/// The stems already computed by one analyzer: a word recurs across a batch's texts, and the
+/// Snowball stemmer was the largest single cost of analysing a lesson text.
+#[derive(Clone, Default)]
+pub struct StemCache {
+    /// `word -> stem`, `None` when the stem is the word itself.
+    map: rustc_hash::FxHashMap<String, Option<String>>,
 }
 
-impl<T: TokenStream> TokenStream for MathStemmerStream<T> {
+impl StemCache {
+    /// Enough for a large batch's vocabulary; the cache starts over beyond it.
+    const MAX_WORDS: usize = 100_000;
+
+    fn stem(&mut self, word: &str) -> Option<&str> {
+        if !self.map.contains_key(word) {
+            if self.map.len() >= Self::MAX_WORDS {
+                self.map.clear();
+            }
+            let stem = match stem_overrides().get(word) {
+                Some(s) => Cow::Borrowed(*s),
+                None => frostem::Stemmer::new(frostem::Algorithm::English).stem(word),
+            };
+            let stem = (stem != word).then(|| stem.into_owned());
+            self.map.insert(word.to_string(), stem);
+        }
+        self.map.get(word).and_then(|s| s.as_deref())
+    }
+}
+
+#[derive(Clone)]
+pub struct MathStemmerFilter<T> {
+    inner: T,
+    stems: StemCache,
+}
+
+impl<T: Tokenizer> Tokenizer for MathStemmerFilter<T> {
+    type TokenStream<'a> = MathStemmerStream<'a, T::TokenStream<'a>>;
+
+    fn token_stream<'a>(&'a mut self, text: &'a str) -> Self::TokenStream<'a> {
+        MathStemmerStream {
+            tail: self.inner.token_stream(text),
+            stems: &mut self.stems,
+        }
+    }
+}
+
+pub struct MathStemmerStream<'a, T> {
+    tail: T,
+    stems: &'a mut StemCache,
+}
+
+impl<T: TokenStream> TokenStream for MathStemmerStream<'_, T> {
     fn advance(&mut self) -> bool {
         if !self.tail.advance() {
             return false;
         }
         let token = self.tail.token_mut();
-        let stem = match stem_overrides().get(token.text.as_str()) {
-            Some(s) => Cow::Borrowed(*s),
-            None => self.stemmer.stem(&token.text),
-        };
-        if stem != token.text.as_str() {
-            let stem = stem.into_owned();
-            token.text = stem;
+        if let Some(stem) = self.stems.stem(&token.text) {
+            token.text.clear();
+            token.text.push_str(stem);
         }
         true
     }
@@ -281,5 +311,29 @@ mod tests {
         assert_eq!(stems("adding"), stems("addition"));
         // Every other word is stemmed as before.
         assert_eq!(stems("graphing rectangles"), vec!["graph", "rectangl"]);
+    }
+
+    #[test]
+    fn one_analyzer_stems_a_word_it_met_before_and_after_its_cache_starts_over_as_a_new_one_does() {
+        let text = "Multiplying fractions: numerators and numerals, graphing rectangles";
+        let mut a = super::analyzer();
+        let mut again = || {
+            let mut ts = a.token_stream(text);
+            let mut out = Vec::new();
+            while ts.advance() {
+                out.push(ts.token().text.clone());
+            }
+            out
+        };
+        assert_eq!(again(), stems(text));
+        assert_eq!(again(), stems(text));
+        let mut cache = super::StemCache::default();
+        for i in 0..super::StemCache::MAX_WORDS + 10 {
+            cache.stem(&format!("w{i}ing"));
+        }
+        assert!(cache.map.len() <= super::StemCache::MAX_WORDS);
+        assert_eq!(cache.stem("rectangles"), Some("rectangl"));
+        assert_eq!(cache.stem("graph"), None);
+        assert_eq!(cache.stem("multiplication"), Some(stems("multiplying")[0].as_str()));
     }
 }
