@@ -218,12 +218,29 @@ struct Cand {
     f: [f32; NF],
 }
 
+/// Keep the `k` best of `(doc, score)`, best first (on a tie, the lower doc first). A lesson text
+/// shares a word with most standards: selecting before sorting spares sorting them all.
+fn best_first(v: &mut Vec<(u32, f32)>, k: usize) {
+    let order = |a: &(u32, f32), b: &(u32, f32)| b.1.total_cmp(&a.1).then(a.0.cmp(&b.0));
+    if k == 0 {
+        v.clear();
+        return;
+    }
+    if v.len() > k {
+        v.select_nth_unstable_by(k - 1, order);
+        v.truncate(k);
+    }
+    v.sort_by(order);
+}
+
 /// A unit's candidates and what was computed on the way.
 struct CandSet {
     cands: Vec<Cand>,
     qset: HashMap<u32, f32>,
     surface: HashMap<u32, String>,
     seq: Vec<Tok>,
+    /// Each word of `seq` as a term of the standards' vocabulary, if it is one.
+    seq_ids: Vec<Option<u32>>,
     qpairs: Vec<(u64, f32)>,
     acc: Vec<f32>,
     sem: Option<HashMap<u32, (f32, f32)>>,
@@ -516,7 +533,7 @@ impl<'c> Matcher<'c> {
                 r: self.ix.docs[d as usize].r,
                 score,
                 strength: self.strength(score),
-                evidence: self.evidence(d, &cs.qset, &cs.surface, &cs.seq),
+                evidence: self.evidence(d, &cs),
             })
             .collect();
         let extra_scores = extra
@@ -583,15 +600,15 @@ impl<'c> Matcher<'c> {
         let sem = self.semantic(unit, &in_scope);
         let keep = keep.max(p.rerank as usize);
         let qset: HashMap<u32, f32> = q.iter().copied().collect();
-        let qpairs = self.query_pairs(&seq, &qset);
+        let seq_ids: Vec<Option<u32>> = seq.iter().map(|t| self.ix.vocab.get(&t.stem).copied()).collect();
+        let qpairs = self.query_pairs(&seq_ids, &qset);
         // Word pairs only for the best by BM25F (pairs cost a lookup per pair and standard).
         let mut by_lex: Vec<(u32, f32)> = in_scope
             .iter()
             .filter(|&&d| acc[d as usize] > 0.0)
             .map(|&d| (d, acc[d as usize]))
             .collect();
-        by_lex.sort_by(|a, b| b.1.total_cmp(&a.1).then(a.0.cmp(&b.0)));
-        by_lex.truncate(2 * keep);
+        best_first(&mut by_lex, 2 * keep);
         let mut lex_cache = HashMap::default();
         for x in by_lex.iter_mut() {
             let pairs = self.pairs(x.0, &qpairs);
@@ -605,8 +622,8 @@ impl<'c> Matcher<'c> {
         let mut ids: Vec<u32> = by_lex.iter().take(keep).map(|x| x.0).collect();
         if let Some(sem) = &sem {
             let mut by_sem: Vec<(u32, f32)> = sem.iter().map(|(&d, &(c, _))| (d, c)).collect();
-            by_sem.sort_by(|a, b| b.1.total_cmp(&a.1).then(a.0.cmp(&b.0)));
-            for (i, (d, _)) in by_sem.into_iter().take(keep).enumerate() {
+            best_first(&mut by_sem, keep);
+            for (i, (d, _)) in by_sem.into_iter().enumerate() {
                 sem_rank.insert(d, i);
                 if !ids.contains(&d) {
                     ids.push(d);
@@ -619,6 +636,7 @@ impl<'c> Matcher<'c> {
             qset,
             surface,
             seq,
+            seq_ids,
             qpairs,
             acc,
             sem,
@@ -759,8 +777,8 @@ impl<'c> Matcher<'c> {
     }
 
     /// The unit's adjacent word pairs with their weights.
-    fn query_pairs(&self, seq: &[Tok], q: &HashMap<u32, f32>) -> Vec<(u64, f32)> {
-        let ids: Vec<u32> = seq.iter().filter_map(|t| self.ix.vocab.get(&t.stem).copied()).collect();
+    fn query_pairs(&self, seq_ids: &[Option<u32>], q: &HashMap<u32, f32>) -> Vec<(u64, f32)> {
+        let ids: Vec<u32> = seq_ids.iter().flatten().copied().collect();
         let mut qpairs: Vec<(u64, f32)> = Vec::new();
         for w in ids.windows(2) {
             if w[0] == w[1] {
@@ -785,7 +803,8 @@ impl<'c> Matcher<'c> {
     }
 
     /// Shared words and phrases between the query and a document, most informative first.
-    fn evidence(&self, d: u32, q: &HashMap<u32, f32>, surface: &HashMap<u32, String>, seq: &[Tok]) -> Vec<String> {
+    fn evidence(&self, d: u32, cs: &CandSet) -> Vec<String> {
+        let (q, surface, seq) = (&cs.qset, &cs.surface, &cs.seq);
         let in_doc = |t: u32| self.ix.postings[t as usize].binary_search_by_key(&d, |p| p.0).is_ok();
         let mut shared: Vec<(u32, f32)> = q
             .iter()
@@ -797,8 +816,8 @@ impl<'c> Matcher<'c> {
         let own = &self.ix.own_seq[d as usize];
         let mut phrases: Vec<String> = Vec::new();
         let mut in_phrase: Vec<u32> = Vec::new();
-        for w in seq.windows(2) {
-            let (Some(&a), Some(&b)) = (self.ix.vocab.get(&w[0].stem), self.ix.vocab.get(&w[1].stem)) else {
+        for (w, ids) in seq.windows(2).zip(cs.seq_ids.windows(2)) {
+            let (Some(a), Some(b)) = (ids[0], ids[1]) else {
                 continue;
             };
             if w[1].pos == w[0].pos + 1 && a != b && own.windows(2).any(|o| o[0] == a && o[1] == b) {
@@ -830,6 +849,19 @@ impl<'c> Matcher<'c> {
 #[cfg(test)]
 mod tests {
     use super::Params;
+
+    #[test]
+    fn best_first_keeps_what_a_full_sort_would_keep_in_its_order_ties_by_doc() {
+        let all: Vec<(u32, f32)> = (0..200u32).map(|d| (d, ((d * 37) % 11) as f32 / 4.0)).collect();
+        for k in [0, 1, 5, 11, 199, 200, 300] {
+            let mut sorted = all.clone();
+            sorted.sort_by(|a, b| b.1.total_cmp(&a.1).then(a.0.cmp(&b.0)));
+            sorted.truncate(k);
+            let mut v = all.clone();
+            super::best_first(&mut v, k);
+            assert_eq!(v, sorted, "k = {k}");
+        }
+    }
 
     #[test]
     fn overrides_set_fields_by_name_and_refuse_unknown_ones() {

@@ -1,7 +1,7 @@
 //! The index schema and its English analyzer.
 
+use rustc_hash::FxHashMap as HashMap;
 use std::borrow::Cow;
-use std::collections::HashMap;
 use std::sync::OnceLock;
 use tantivy::schema::{
     Field, IndexRecordOption, Schema, TextFieldIndexing, TextOptions, FAST, INDEXED, STORED, STRING,
@@ -139,7 +139,7 @@ impl TokenFilter for MathStemmer {
 #[derive(Clone, Default)]
 pub struct StemCache {
     /// `word -> stem`, `None` when the stem is the word itself.
-    map: rustc_hash::FxHashMap<String, Option<String>>,
+    map: HashMap<String, Option<String>>,
 }
 
 impl StemCache {
