@@ -47,20 +47,38 @@ pub fn aliases(fw_id: &str) -> HashMap<&'static str, Vec<&'static str>> {
 /// A fingerprint of the shipped data, stored with an index built from it so that an index from
 /// another version of aligner is rebuilt.
 pub fn fingerprint() -> String {
-    // FNV-1a over each file's name, length and a sample of its bytes (every 61st, and the first
-    // and last 4 KiB): stable across runs and platforms, and cheap on every start.
-    let mut h: u64 = 0xcbf29ce484222325;
-    let mut eat = |b: u8| {
-        h ^= b as u64;
-        h = h.wrapping_mul(0x100000001b3);
-    };
+    // Each file's name, length and a sample of its bytes (every 61st, and the first and last
+    // 4 KiB): stable across runs and platforms, and cheap on every start.
+    let mut h = Fnv1a::default();
     for (name, bytes) in FILES {
-        name.bytes().for_each(&mut eat);
-        bytes.len().to_le_bytes().into_iter().for_each(&mut eat);
+        h.eat(name.bytes());
+        h.eat(bytes.len().to_le_bytes());
         let n = bytes.len();
-        bytes[..n.min(4096)].iter().copied().for_each(&mut eat);
-        bytes[n.saturating_sub(4096)..].iter().copied().for_each(&mut eat);
-        bytes.iter().step_by(61).copied().for_each(&mut eat);
+        h.eat(bytes[..n.min(4096)].iter().copied());
+        h.eat(bytes[n.saturating_sub(4096)..].iter().copied());
+        h.eat(bytes.iter().step_by(61).copied());
     }
-    format!("{}-{h:016x}", env!("CARGO_PKG_VERSION"))
+    format!("{}-{:016x}", env!("CARGO_PKG_VERSION"), h.finish())
+}
+
+/// FNV-1a, 64 bits: a digest that is the same across runs, platforms and Rust versions (unlike
+/// `std`'s hashers), for the fingerprints an index records.
+pub(crate) struct Fnv1a(u64);
+
+impl Default for Fnv1a {
+    fn default() -> Self {
+        Fnv1a(0xcbf29ce484222325)
+    }
+}
+
+impl Fnv1a {
+    pub(crate) fn eat(&mut self, bytes: impl IntoIterator<Item = u8>) {
+        for b in bytes {
+            self.0 = (self.0 ^ u64::from(b)).wrapping_mul(0x100000001b3);
+        }
+    }
+
+    pub(crate) fn finish(&self) -> u64 {
+        self.0
+    }
 }

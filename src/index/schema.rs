@@ -20,22 +20,20 @@ pub const ANALYZER: &str = "aligner_en";
 /// follows the analysis data (word forms, stems, aliases), and one of another version is rebuilt.
 pub const SCHEMA_VERSION: u32 = 4;
 
-/// The index version: [`SCHEMA_VERSION`] and a digest (FNV-1a) of the shipped lists that decide
-/// what is indexed, so that editing `data/matching/word-forms.tsv`, `stems.tsv` or an alias list
-/// rebuilds the index too.
+/// The index version: [`SCHEMA_VERSION`] and a digest of the shipped lists that decide what is
+/// indexed, so that editing `data/matching/word-forms.tsv`, `stems.tsv` or an alias list rebuilds
+/// the index too.
 pub fn version() -> u32 {
-    let mut h: u32 = 0x811c9dc5;
-    let data = [WORD_FORMS, STEMS]
+    let mut h = crate::shipped::Fnv1a::default();
+    h.eat(SCHEMA_VERSION.to_le_bytes());
+    for list in [WORD_FORMS, STEMS]
         .into_iter()
-        .chain(crate::shipped::ALIASES.iter().map(|a| a.1));
-    for b in SCHEMA_VERSION
-        .to_le_bytes()
-        .into_iter()
-        .chain(data.flat_map(str::bytes))
+        .chain(crate::shipped::ALIASES.iter().map(|a| a.1))
     {
-        h = (h ^ b as u32).wrapping_mul(0x01000193);
+        h.eat(list.bytes());
     }
-    h
+    let h = h.finish();
+    (h ^ (h >> 32)) as u32
 }
 
 /// English analysis: words split at non-alphanumerics, lower-cased, irregular forms replaced
