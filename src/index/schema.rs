@@ -36,13 +36,12 @@ pub fn version() -> u32 {
     (h ^ (h >> 32)) as u32
 }
 
-/// English analysis: words split at non-alphanumerics, lower-cased, irregular forms replaced
-/// ([`WordForms`]), stop words removed, stemmed ([`MathStemmer`]).
+/// English analysis: words split at non-alphanumerics, lower-cased, stop words removed, irregular
+/// forms replaced and stemmed ([`MathStemmer`]).
 pub fn analyzer() -> TextAnalyzer {
     let mut b = TextAnalyzer::builder(SimpleTokenizer::default())
         .filter(RemoveLongFilter::limit(40))
         .filter(LowerCaser)
-        .filter(WordForms)
         .dynamic();
     if let Some(stop) = StopWordFilter::new(Language::English) {
         b = b.filter_dynamic(stop);
@@ -58,55 +57,6 @@ fn word_forms() -> &'static HashMap<&'static str, &'static str> {
     MAP.get_or_init(|| crate::text::list_pairs(WORD_FORMS).collect())
 }
 
-/// Token filter: an irregular form becomes the regular word the stemmer can meet ("matrices" ->
-/// "matrix", "halves" -> "half"), from the shipped list `data/matching/word-forms.tsv`. Expects
-/// lower-cased tokens.
-#[derive(Clone)]
-pub struct WordForms;
-
-impl TokenFilter for WordForms {
-    type Tokenizer<T: Tokenizer> = WordFormsFilter<T>;
-
-    fn transform<T: Tokenizer>(self, tokenizer: T) -> WordFormsFilter<T> {
-        WordFormsFilter(tokenizer)
-    }
-}
-
-#[derive(Clone)]
-pub struct WordFormsFilter<T>(T);
-
-impl<T: Tokenizer> Tokenizer for WordFormsFilter<T> {
-    type TokenStream<'a> = WordFormsStream<T::TokenStream<'a>>;
-
-    fn token_stream<'a>(&'a mut self, text: &'a str) -> Self::TokenStream<'a> {
-        WordFormsStream(self.0.token_stream(text))
-    }
-}
-
-pub struct WordFormsStream<T>(T);
-
-impl<T: TokenStream> TokenStream for WordFormsStream<T> {
-    fn advance(&mut self) -> bool {
-        if !self.0.advance() {
-            return false;
-        }
-        if let Some(base) = word_forms().get(self.0.token().text.as_str()) {
-            let t = &mut self.0.token_mut().text;
-            t.clear();
-            t.push_str(base);
-        }
-        true
-    }
-
-    fn token(&self) -> &Token {
-        self.0.token()
-    }
-
-    fn token_mut(&mut self) -> &mut Token {
-        self.0.token_mut()
-    }
-}
-
 const STEMS: &str = include_str!("../../data/matching/stems.tsv");
 
 /// `word -> stem` from `data/matching/stems.tsv`.
@@ -115,9 +65,11 @@ fn stem_overrides() -> &'static HashMap<&'static str, &'static str> {
     MAP.get_or_init(|| crate::text::list_pairs(STEMS).collect())
 }
 
-/// Token filter: the English (Snowball) stemmer, except for the words of the shipped list
-/// `data/matching/stems.tsv`, whose stems it gets wrong for mathematics: "numerals" and
-/// "numerators" kept apart, "multiplication" joined to "multiplying". Expects lower-cased tokens.
+/// Token filter: an irregular form first becomes the regular word the stemmer can meet
+/// ("matrices" -> "matrix", "halves" -> "half", from `data/matching/word-forms.tsv`); then the
+/// English (Snowball) stemmer, except for the words of `data/matching/stems.tsv`, whose stems it
+/// gets wrong for mathematics: "numerals" and "numerators" kept apart, "multiplication" joined to
+/// "multiplying". Expects lower-cased tokens, stop words removed (no word form is one, as a test checks).
 #[derive(Clone)]
 pub struct MathStemmer;
 
@@ -149,9 +101,10 @@ impl StemCache {
             if self.map.len() >= Self::MAX_WORDS {
                 self.map.clear();
             }
-            let stem = match stem_overrides().get(word) {
+            let base = word_forms().get(word).copied().unwrap_or(word);
+            let stem = match stem_overrides().get(base) {
                 Some(s) => Cow::Borrowed(*s),
-                None => frostem::Stemmer::new(frostem::Algorithm::English).stem(word),
+                None => frostem::Stemmer::new(frostem::Algorithm::English).stem(base),
             };
             let stem = (stem != word).then(|| stem.into_owned());
             self.map.insert(word.to_string(), stem);
@@ -294,6 +247,15 @@ mod tests {
         assert_eq!(stems("Matrices"), stems("matrix"));
         // Regular plurals are the stemmer's job and stay as they were.
         assert_eq!(stems("fractions"), stems("fraction"));
+    }
+
+    #[test]
+    fn every_listed_word_form_is_kept_and_analysed_as_its_base() {
+        // The word forms are replaced after stop words are removed: no form or base may be one.
+        for (form, base) in crate::text::list_pairs(super::WORD_FORMS) {
+            assert!(!stems(form).is_empty() && !stems(base).is_empty(), "{form} -> {base}");
+            assert_eq!(stems(form), stems(base), "{form} -> {base}");
+        }
     }
 
     #[test]
