@@ -4,7 +4,7 @@
 //! give it, from `data/matching/aliases/`), the postings and idf of every stem, and per document
 //! the stems and word pairs that phrase evidence and features read.
 
-use super::analyze::Analyzer;
+use super::analyze::{Analyzer, Tok};
 use super::matcher::Params;
 use crate::codes::Ref;
 use crate::corpus::Corpus;
@@ -110,12 +110,17 @@ impl MatchIndex {
                     )
                     .collect::<Vec<_>>()
                     .join(" ");
-                texts[5] = names.join(" ");
+                // Each name alone, so that word pairs do not span two names.
+                let name_toks: Vec<Vec<Tok>> = names.iter().map(|n| an.tokens(n)).collect();
                 all_names.push(names.join(". "));
                 let mut counts: [HashMap<u32, u32>; FIELDS] = Default::default();
                 let mut l = [0u32; FIELDS];
                 for (k, t) in texts.iter().enumerate() {
-                    let toks = an.tokens(t);
+                    let toks = if k == FIELDS - 1 {
+                        name_toks.concat()
+                    } else {
+                        an.tokens(t)
+                    };
                     l[k] = toks.len() as u32;
                     for tok in &toks {
                         let id = intern(&tok.stem, &mut vocab);
@@ -135,10 +140,9 @@ impl MatchIndex {
                         }
                     }
                     if k == FIELDS - 1 {
-                        // Each name's own pairs (not across two names).
                         let set = pairs.last_mut().expect("pushed for k == 0");
-                        for name in names {
-                            let ids: Vec<u32> = an.tokens(name).iter().map(|t| vocab[&t.stem]).collect();
+                        for name in &name_toks {
+                            let ids: Vec<u32> = name.iter().map(|t| vocab[&t.stem]).collect();
                             for w in ids.windows(2) {
                                 set.push(pack(w[0], w[1]));
                             }
