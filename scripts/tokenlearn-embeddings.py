@@ -270,13 +270,24 @@ def wordnet_lemmas(pos: str) -> set[str]:
     return out
 
 
+def singulars(w: str) -> list[str]:
+    """Candidate singulars of `w` by its ending ("bodies" -> body, bodi, bodie; "sets" -> set)."""
+    return [w[: -len(s)] + r for s, r in (("ies", "y"), ("es", ""), ("s", "")) if w.endswith(s)]
+
+
 def noun_like(w: str, nouns: set[str]) -> bool:
-    if w in nouns:
-        return True
-    for suf, rep in (("ies", "y"), ("es", ""), ("s", "")):
-        if w.endswith(suf) and w[: -len(suf)] + rep in nouns:
-            return True
-    return False
+    return w in nouns or any(x in nouns for x in singulars(w))
+
+
+def word_ngrams(t: str, longest: int):
+    """The word n-grams (1 to `longest` words, lower-cased) of a statement's runs of letters,
+    as lists of words: per run, all 1-grams, then all 2-grams, and so on."""
+    for seg in re.split(r"[^A-Za-z' -]+|\s-\s|--", t):
+        w = [x.strip("'-").lower() for x in seg.split()]
+        w = [x for x in w if x]
+        for n in range(1, longest + 1):
+            for i in range(len(w) - n + 1):
+                yield w[i : i + n]
 
 
 def wordnet_glosses(words: list[str], senses: int) -> list[str]:
@@ -300,8 +311,7 @@ def wordnet_glosses(words: list[str], senses: int) -> list[str]:
                 data[(pos, line.split(" ", 1)[0])] = line.split("|", 1)[1].strip()
     out, seen = [], set()
     for w in words:
-        keys = [w] + [w[: -len(s)] + r for s, r in (("ies", "y"), ("es", ""), ("s", ""))
-                      if w.endswith(s)]
+        keys = [w] + singulars(w)
         k = next((k for k in keys if k in index), None)
         if k is None:
             continue
@@ -331,19 +341,14 @@ def phrase_texts(skip=frozenset()) -> list[tuple[str, str]]:
     grams, order = {}, []
     for _, own, _ in stmts:
         for t in own:
-            for seg in re.split(r"[^A-Za-z' -]+|\s-\s|--", t):
-                w = [x.strip("'-").lower() for x in seg.split()]
-                w = [x for x in w if x]
-                for n in range(1, 5):
-                    for i in range(len(w) - n + 1):
-                        g = w[i : i + n]
-                        if g[0] in STOP or g[-1] in STOP or len(g[0]) < 2 or len(g[-1]) < 2:
-                            continue
-                        k = " ".join(g)
-                        if k not in grams:
-                            grams[k] = 0
-                            order.append(k)
-                        grams[k] += 1
+            for g in word_ngrams(t, 4):
+                if g[0] in STOP or g[-1] in STOP or len(g[0]) < 2 or len(g[-1]) < 2:
+                    continue
+                k = " ".join(g)
+                if k not in grams:
+                    grams[k] = 0
+                    order.append(k)
+                grams[k] += 1
     out += [("ngram", k) for k in order]
     # Titles: "<Gerund> <noun phrase>". Verbs: the WordNet verbs that start 3+ statements
     # ("Solve ...", "Compare ..."), as gerunds (the -ing form seen in the standards, else the
@@ -375,18 +380,13 @@ def phrase_texts(skip=frozenset()) -> list[tuple[str, str]]:
         for t in own:
             words = [x.lower() for x in re.findall(r"[A-Za-z]+", t)]
             vs = list(dict.fromkeys(x for x in words if x in lead_set))[:2]
-            for seg in re.split(r"[^A-Za-z' -]+|\s-\s|--", t):
-                w = [x.strip("'-").lower() for x in seg.split()]
-                w = [x for x in w if x]
-                for n in range(1, 4):
-                    for i in range(len(w) - n + 1):
-                        g = w[i : i + n]
-                        k = " ".join(g)
-                        if k in np_verbs or not noun_like(g[-1], nouns) or any(
-                                x in STOP or x in lead_set or x.endswith("ing")
-                                or not (noun_like(x, nouns) or x in adjs) for x in g):
-                            continue
-                        np_verbs[k] = vs
+            for g in word_ngrams(t, 3):
+                k = " ".join(g)
+                if k in np_verbs or not noun_like(g[-1], nouns) or any(
+                        x in STOP or x in lead_set or x.endswith("ing")
+                        or not (noun_like(x, nouns) or x in adjs) for x in g):
+                    continue
+                np_verbs[k] = vs
     for k, vs in np_verbs.items():
         if not vs:
             h = hashlib.sha256(k.encode()).digest()
