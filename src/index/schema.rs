@@ -87,7 +87,7 @@ impl TokenFilter for MathStemmer {
 /// The stems already computed by one analyzer: a word recurs across a batch's texts, and the
 /// Snowball stemmer was the largest single cost of analysing a lesson text.
 #[derive(Clone, Default)]
-pub struct StemCache {
+struct StemCache {
     /// `word -> stem`, `None` when the stem is the word itself.
     map: HashMap<String, Option<String>>,
 }
