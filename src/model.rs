@@ -359,6 +359,10 @@ pub struct Framework {
     pub license: String,
     /// All nodes in document order (parents before their children).
     pub standards: Vec<Standard>,
+    /// What the reader repaired or found doubtful without refusing the file (a parent cycle
+    /// broken, a duplicate code). Not stored in the index; `aligner index` prints them on stderr.
+    #[serde(skip)]
+    pub warnings: Vec<String>,
 }
 
 impl Framework {

@@ -136,6 +136,7 @@ pub fn read(path: &Path, text: &str) -> Result<Framework> {
         source,
         license,
         standards: out,
+        warnings: Vec::new(),
     };
     finish(path, fw)
 }

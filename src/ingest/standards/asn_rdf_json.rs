@@ -402,6 +402,7 @@ pub fn read(path: &Path, text: &str) -> Result<Framework> {
         source: format!("{} ({})", path.display(), doc.uri),
         license,
         standards: out,
+        warnings: Vec::new(),
     };
     finish(path, fw)
 }

@@ -435,6 +435,7 @@ pub fn read(path: &Path, text: &str) -> Result<Framework> {
         source,
         license,
         standards: out,
+        warnings: Vec::new(),
     };
     finish(path, fw)
 }

@@ -299,6 +299,7 @@ pub fn read(path: &Path, text: &str) -> Result<Framework> {
         source: format!("{} ({doc_uri})", path.display()),
         license: license.join("\n"),
         standards,
+        warnings: Vec::new(),
     };
     finish(path, fw)
 }

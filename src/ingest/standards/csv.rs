@@ -221,6 +221,7 @@ pub fn read(path: &Path, text: &str) -> Result<Framework> {
         source: path.display().to_string(),
         license: String::new(),
         standards,
+        warnings: Vec::new(),
     };
     finish(path, fw)
 }

@@ -167,6 +167,7 @@ pub fn read(path: &Path, text: &str) -> Result<Framework> {
             String::new()
         },
         standards,
+        warnings: Vec::new(),
     };
     finish(path, fw)
 }
