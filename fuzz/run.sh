@@ -6,7 +6,8 @@
 # Seeds: the matching files of tests/data and examples, plus fuzz/seeds/<target>/, copied into
 # fuzz/corpus/<target>/ (which grows as the fuzzer finds new inputs, and is kept between runs).
 # Crashes, timeouts and out-of-memory inputs go to fuzz/artifacts/<target>/; a run carries on after
-# one (-fork=1 -ignore_*). Logs: fuzz/logs/<target>-<date>.log. Needs cargo-fuzz and, on a stable
+# one (-fork=1 -ignore_*). Logs: fuzz/logs/<target>-<date>.log (or $FUZZ_LOG_DIR/), ending with
+# the CPU time used. Needs cargo-fuzz and, on a stable
 # toolchain, RUSTC_BOOTSTRAP=1 (set here). Everything runs at nice 19.
 set -euo pipefail
 cd "$(dirname "$0")"
@@ -56,12 +57,16 @@ for t in "${targets[@]}"; do
     seed "$t"
     max_len=65536
     [ "$t" = codes ] && max_len=4096
-    log=logs/$t-$(date +%Y%m%d-%H%M%S).log
+    log=${FUZZ_LOG_DIR:-logs}/$t-$(date +%Y%m%d-%H%M%S).log
+    mkdir -p "$(dirname "$log")"
     echo "== $t for ${secs}s, log $log"
-    nice -n 19 cargo fuzz run "$t" "corpus/$t" -- \
+    # CPU time of the fuzzer and its forked workers goes at the end of the log.
+    /usr/bin/time -a -o "$log" -f "cpu: %U s user, %S s system, %e s wall" \
+        nice -n 19 cargo fuzz run "$t" "corpus/$t" -- \
         -max_total_time="$secs" -max_len=$max_len -timeout=10 -rss_limit_mb=2048 \
         -dict="$(dict_of "$t")" -fork=1 -ignore_crashes=1 -ignore_timeouts=1 -ignore_ooms=1 \
         >"$log" 2>&1 || echo "   ($t exited $?)"
     grep -E '^#[0-9]+: cov' "$log" | tail -1 || true
+    grep '^cpu:' "$log" | tail -1 || true
     echo "   crashes/timeouts/ooms saved: $(ls "artifacts/$t" | wc -l)"
 done
