@@ -71,6 +71,18 @@ impl Meta {
         self.schema_version == schema::version() && self.shipped.as_ref().is_none_or(|f| *f == shipped::fingerprint())
     }
 
+    /// "aligner 0.1.0, index version 12", and this aligner's index version when it differs.
+    pub fn built_by(&self) -> String {
+        let mut s = format!(
+            "aligner {}, index version {}",
+            self.aligner_version, self.schema_version
+        );
+        if self.schema_version != schema::version() {
+            s.push_str(&format!("; this aligner writes version {}", schema::version()));
+        }
+        s
+    }
+
     /// The recorded `--format`.
     pub fn format(&self) -> Option<Format> {
         use clap::ValueEnum;
@@ -538,9 +550,9 @@ impl Library {
             Ok(m) if m.is_current() => Ok(()),
             Ok(m) if m.is_shipped() => {
                 rebuilt = Some(format!(
-                    "rebuilt the index at {} from the shipped data (it was built by aligner {})",
+                    "rebuilt the index at {} from the shipped data (it was built by {})",
                     dir.display(),
-                    m.aligner_version
+                    m.built_by()
                 ));
                 build_from(dir, &[], None, progress).map(drop)
             }
@@ -548,18 +560,18 @@ impl Library {
                 let paths = m.source_paths().map_err(|gone| Error::Index {
                     dir: dir.to_path_buf(),
                     msg: format!(
-                        "built by another aligner version (aligner {}) from {}, and cannot be rebuilt from them: {}; run `{}` (or `aligner index --rebuild` to rebuild it from the frameworks stored in it)",
-                        m.aligner_version,
+                        "built by another aligner version ({}) from {}, and cannot be rebuilt from them: {}; run `{}` (or `aligner index --rebuild` to rebuild it from the frameworks stored in it)",
+                        m.built_by(),
                         m.sources.join(", "),
                         gone.join(", "),
                         m.index_command()
                     ),
                 })?;
                 rebuilt = Some(format!(
-                    "rebuilt the index at {} from {} (it was built by aligner {})",
+                    "rebuilt the index at {} from {} (it was built by {})",
                     dir.display(),
                     m.sources.join(", "),
-                    m.aligner_version
+                    m.built_by()
                 ));
                 build_from(dir, &paths, m.format(), progress)
                     .map(drop)
@@ -568,8 +580,8 @@ impl Library {
                         e => Error::Index {
                             dir: dir.to_path_buf(),
                             msg: format!(
-                                "built by another aligner version (aligner {}); rebuilding it from {} failed: {e}",
-                                m.aligner_version,
+                                "built by another aligner version ({}); rebuilding it from {} failed: {e}",
+                                m.built_by(),
                                 m.sources.join(", ")
                             ),
                         },
