@@ -165,7 +165,9 @@ pub fn build(c: &Corpus, units: &[Unit], al: &[UnitAlignment], cov: &Coverage, f
                     .filter(|m| m.score >= cov.min_score)
                     .map(|m| code_of(c, super::coverage::counted_node(c, m.r)))
                     .collect();
-                s.dedup();
+                // Two sub-standards of one standard count for it once, where it first comes.
+                let mut seen = std::collections::HashSet::new();
+                s.retain(|code| seen.insert(code.clone()));
                 UnitCoverageJson {
                     id: u.id.clone(),
                     title: unit_name(u),
