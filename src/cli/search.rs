@@ -67,7 +67,8 @@ pub fn run(a: Args, ctx: &Ctx, out: &mut dyn Write) -> CmdResult {
         text: a.text.clone(),
         frameworks,
         grades,
-        subject: a.subject.clone(),
+        // `mathematics` is `math`, as in `match`.
+        subject: a.subject.as_deref().map(crate::align::matcher::normalize_subject),
         all_kinds: a.all_kinds,
         top: a.top,
     })?;
