@@ -143,12 +143,12 @@ mod tests {
         t
     }
 
-    /// Every line's cells, split at the table's vertical bars.
+    /// Every line's cells, split at the table's borders and column separators.
     fn cells(rendered: &str) -> Vec<Vec<String>> {
         rendered
             .lines()
             .filter(|l| l.starts_with('│'))
-            .map(|l| l.split('│').map(|c| c.trim().to_string()).collect())
+            .map(|l| l.split(['│', '┆']).map(|c| c.trim().to_string()).collect())
             .collect()
     }
 
