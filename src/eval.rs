@@ -6,7 +6,8 @@
 //! suggested sub-standard (4.MD.C.5.a) counts for its standard (4.MD.C.5), and a suggested standard
 //! counts for its cluster (or domain) when the publisher gave only that. A near miss is an item
 //! whose first suggestion is wrong but lies in the cluster of one of the publisher's standards.
-//! Items whose publisher codes resolve to nothing in scope are counted apart (`unresolved`).
+//! Items whose publisher codes resolve to nothing in scope are counted apart (`unresolved`), and
+//! so are items with no code at all (`no_codes`: a table of contents' chapters, say).
 //! On request, every item's outcome is kept too: its publisher codes, the suggestions and the rank
 //! of the first that agrees — the list a committee reads to see where a correlation is doubtful.
 
@@ -38,6 +39,8 @@ pub struct EvalReport {
     pub by_grade: BTreeMap<String, Metrics>,
     /// Items whose publisher codes resolve to no standard in scope (left out of the metrics).
     pub unresolved: Vec<String>,
+    /// Items without any publisher code (left out of the metrics).
+    pub no_codes: Vec<String>,
     /// Every scored item's outcome, in file order; present only when asked for.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub items: Option<Vec<ItemOutcome>>,
@@ -119,9 +122,14 @@ pub fn evaluate(m: &Matcher, items: &[Unit], scope: &Scope, keep_items: bool) ->
     let mut overall = Tally::default();
     let mut by: BTreeMap<String, Tally> = BTreeMap::new();
     let mut unresolved = Vec::new();
+    let mut no_codes = Vec::new();
     let mut outcomes = Vec::new();
     let depth = *KS.iter().max().unwrap();
     for u in items {
+        if u.claimed.is_empty() {
+            no_codes.push(u.id.clone());
+            continue;
+        }
         let gold = gold_of(m.corpus, u, fw);
         if gold.is_empty() {
             unresolved.push(u.id.clone());
@@ -164,6 +172,7 @@ pub fn evaluate(m: &Matcher, items: &[Unit], scope: &Scope, keep_items: bool) ->
         overall: overall.metrics(),
         by_grade: by.into_iter().map(|(k, t)| (k, t.metrics())).collect(),
         unresolved,
+        no_codes,
         items: keep_items.then_some(outcomes),
     }
 }

@@ -1,6 +1,6 @@
-//! The `aligner` binary: parse arguments, run the library, map errors to exit codes.
+//! The `aligner` binary: parse arguments, run the library, map its outcome to the exit code.
 
-use aligner::cli::{self, CliError};
+use aligner::cli::{self, CliError, Outcome};
 use clap::Parser;
 use std::io::Write;
 use std::process::ExitCode;
@@ -10,23 +10,29 @@ fn main() -> ExitCode {
         Ok(c) => c,
         Err(e) => {
             let _ = e.print();
-            return ExitCode::from(if e.use_stderr() { 2 } else { 0 });
+            return ExitCode::from(
+                if e.use_stderr() {
+                    Outcome::Error
+                } else {
+                    Outcome::Success
+                }
+                .code(),
+            );
         }
     };
     let stdout = std::io::stdout();
     let mut out = std::io::BufWriter::new(stdout.lock());
-    let result = cli::run(cli, &mut out);
-    match result {
-        Ok(code) => ExitCode::from(code as u8),
-        Err(CliError::Output(e)) if e.kind() == std::io::ErrorKind::BrokenPipe => ExitCode::SUCCESS,
+    let outcome = match cli::run(cli, &mut out) {
+        Ok(outcome) => outcome,
         Err(CliError::Output(e)) => {
-            let _ = writeln!(std::io::stderr(), "aligner: cannot write output: {e}");
-            ExitCode::from(2)
+            cli::say(&format!("cannot write output: {e}"));
+            Outcome::Error
         }
         Err(CliError::Lib(e)) => {
             let _ = out.flush();
-            let _ = writeln!(std::io::stderr(), "aligner: error: {e}");
-            ExitCode::from(2)
+            cli::say(&format!("error: {e}"));
+            Outcome::Error
         }
-    }
+    };
+    ExitCode::from(outcome.code())
 }

@@ -5,6 +5,10 @@
 //! `&quot;`), state sets and OpenSALT exports carry raw markup (`<ul><li>`, `<br />`). [`clean`]
 //! turns any of these into plain text with single spaces.
 
+// User text is sliced only at char boundaries and indexed only where the index is proven in
+// range; the lints make every exception say why.
+#![warn(clippy::string_slice, clippy::indexing_slicing)]
+
 /// HTML tags that sit inside a word (`x<sup>2</sup>`): removed without leaving a space.
 const INLINE_TAGS: &[&str] = &[
     "a", "abbr", "b", "big", "code", "em", "font", "i", "s", "small", "span", "strike", "strong", "sub", "sup", "tt",
@@ -105,19 +109,31 @@ pub fn clean(s: &str) -> String {
     collapse_whitespace(&stripped)
 }
 
-/// Collapse runs of whitespace (including non-breaking spaces) to one space and trim.
+/// Collapse runs of whitespace (including non-breaking spaces) to one space and trim; control
+/// characters that are not whitespace (NUL, DEL, C1 controls) are dropped.
 pub fn collapse_whitespace(s: &str) -> String {
     let mut out = String::with_capacity(s.len());
     for word in s.split(|c: char| c.is_whitespace()) {
-        if word.is_empty() {
+        if word.chars().all(char::is_control) {
             continue;
         }
         if !out.is_empty() {
             out.push(' ');
         }
-        out.push_str(word);
+        out.extend(word.chars().filter(|c| !c.is_control()));
     }
     out
+}
+
+/// `s` without control characters other than tab, line feed and carriage return (a NUL pasted
+/// into a title says nothing and would split a word for the matcher).
+pub fn strip_controls(s: &str) -> std::borrow::Cow<'_, str> {
+    let bad = |c: char| c.is_control() && !matches!(c, '\t' | '\n' | '\r');
+    if s.contains(bad) {
+        std::borrow::Cow::Owned(s.chars().filter(|&c| !bad(c)).collect())
+    } else {
+        std::borrow::Cow::Borrowed(s)
+    }
 }
 
 /// Decode HTML character references. Unknown or malformed references are left as they are.

@@ -9,9 +9,15 @@ use std::path::{Path, PathBuf};
 
 const UNITS: &str = "tests/data/audit/riverside-units.csv";
 
-/// `aligner CMD FILE EXTRA... --format json` with the shipped index, parsed.
+/// `aligner CMD FILE EXTRA... --format json` with the shipped index, parsed (for `match`, its
+/// array of unit reports).
 fn json_report(cmd: &str, file: &Path, extra: &[&str]) -> Value {
-    json_of(aligner().arg(cmd).arg(file).args(extra).args(["--format", "json"]))
+    let v = json_of(aligner().arg(cmd).arg(file).args(extra).args(["--format", "json"]));
+    if cmd == "match" {
+        v["units"].clone()
+    } else {
+        v
+    }
 }
 
 fn example(name: &str) -> PathBuf {
@@ -201,6 +207,34 @@ fn an_example_toc_is_not_fully_covered() {
         .args(["--fail-under", "100"])
         .assert()
         .code(1);
+}
+
+#[test]
+fn a_unit_lists_each_standard_once() {
+    // Two sub-standards of 4.MD.C.5 count for it once, where the first comes (5.2's matches).
+    for extra in [&[][..], &["--min-score", "0.2"][..]] {
+        let v = json_report("audit", &example("grade4-math-toc.txt"), extra);
+        for u in v["units"].as_array().unwrap() {
+            let s: Vec<&str> = u["standards"]
+                .as_array()
+                .unwrap()
+                .iter()
+                .map(|x| x.as_str().unwrap())
+                .collect();
+            let mut once = s.clone();
+            once.sort();
+            once.dedup();
+            assert_eq!(once.len(), s.len(), "{}: {s:?}", u["id"]);
+        }
+    }
+    let v = json_report("audit", &example("grade4-math-toc.txt"), &[]);
+    let u = v["units"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|u| u["id"] == "5.2")
+        .unwrap();
+    assert_eq!(u["standards"], serde_json::json!(["4.MD.C.6", "4.MD.C.5", "4.G.A.1"]));
 }
 
 #[test]

@@ -1,6 +1,10 @@
 //! Text analysis for matching: the index's English analyzer (stems without stop words), with each
-//! stem's surface word kept for evidence; number words; a title's closing sequence number; and the
-//! words that a text's notation stands for.
+//! stem's surface word kept for evidence; a title's closing sequence number; and the words that a
+//! text's notation stands for. Every slice of user text here is taken at a char boundary.
+
+// User text is sliced only at char boundaries and indexed only where the index is proven in
+// range; the lints make every exception say why.
+#![warn(clippy::string_slice, clippy::indexing_slicing)]
 
 use crate::index::schema;
 use std::cell::RefCell;
@@ -49,30 +53,6 @@ impl Analyzer {
         }
         out
     }
-}
-
-/// The numeral of a number word (`ten`, `tens` -> `10`).
-pub fn number_word(w: &str) -> Option<&'static str> {
-    Some(match w {
-        "zero" => "0",
-        "one" | "ones" => "1",
-        "two" => "2",
-        "three" => "3",
-        "four" => "4",
-        "five" => "5",
-        "six" => "6",
-        "seven" => "7",
-        "eight" => "8",
-        "nine" => "9",
-        "ten" | "tens" => "10",
-        "eleven" => "11",
-        "twelve" => "12",
-        "twenty" => "20",
-        "hundred" | "hundreds" => "100",
-        "thousand" | "thousands" => "1000",
-        "million" | "millions" => "1000000",
-        _ => return None,
-    })
 }
 
 /// Words after which a closing number is part of the topic ("within 20", "powers of 10",
@@ -127,27 +107,36 @@ const SEQUENCE_WORDS: &[&str] = &[
 /// "powers of 10" is kept, and so is a title that is only a number.
 pub fn strip_sequence_number(title: &str) -> &str {
     // What may stand between the words of a title and its number: "Teen numbers 2", "... : Level 2".
-    let gap = |c: char| c.is_whitespace() || matches!(c, ':' | ',' | '-');
+    let gap = |c: char| c.is_whitespace() || matches!(c, ':' | ',' | '-' | '\u{2013}' | '\u{2014}');
     let t = title.trim_end();
-    let Some(cut) = t.rfind(|c: char| c.is_whitespace() || c == ':' || c == ',') else {
+    // Byte positions come from `char_indices`, so a separator of several bytes (a no-break or an
+    // ideographic space) is stepped over whole.
+    let Some((cut, sep)) = t
+        .char_indices()
+        .rev()
+        .find(|&(_, c)| c.is_whitespace() || c == ':' || c == ',')
+    else {
         return title;
     };
-    let last = &t[cut + 1..];
+    let (head, last) = (t.get(..cut).unwrap_or(""), t.get(cut + sep.len_utf8()..).unwrap_or(""));
     if !last.starts_with(|c: char| c.is_ascii_digit()) || !last.chars().all(|c| c.is_ascii_digit() || c == '.') {
         return title;
     }
-    let head = t[..cut].trim_end_matches(gap);
+    let head = head.trim_end_matches(gap);
     let prev_start = head
-        .rfind(|c: char| !c.is_alphanumeric() && c != '-')
-        .map_or(0, |i| i + 1);
-    let prev = head[prev_start..].to_lowercase();
+        .char_indices()
+        .rev()
+        .find(|&(_, c)| !c.is_alphanumeric() && c != '-')
+        .map_or(0, |(i, c)| i + c.len_utf8());
+    let (before, prev) = (head.get(..prev_start).unwrap_or(""), head.get(prev_start..).unwrap_or(""));
+    let prev = prev.to_lowercase();
     if !prev.chars().any(char::is_alphabetic) || NUMBER_GOVERNORS.contains(&prev.as_str()) {
         return title;
     }
     if !SEQUENCE_WORDS.contains(&prev.as_str()) {
         return head;
     }
-    let rest = head[..prev_start].trim_end_matches(gap);
+    let rest = before.trim_end_matches(gap);
     if rest.chars().any(char::is_alphabetic) {
         rest
     } else {
@@ -198,5 +187,19 @@ mod tests {
         assert_eq!(s("2019"), "2019");
         assert_eq!(s("Place value"), "Place value");
         assert_eq!(s("Version 1.2.3 of x"), "Version 1.2.3 of x");
+    }
+
+    #[test]
+    fn separators_of_several_bytes_are_stepped_over() {
+        // No-break, ideographic and thin spaces before the number; dashes and accents around it.
+        assert_eq!(s("Teen numbers\u{a0}2"), "Teen numbers");
+        assert_eq!(s("Teen numbers\u{3000}2"), "Teen numbers");
+        assert_eq!(s("Fractions\u{2009}part 3"), "Fractions");
+        assert_eq!(s("Fractions\u{2014}Level 2"), "Fractions");
+        assert_eq!(s("1.1 Fractions \u{2013} Level 2"), "1.1 Fractions");
+        assert_eq!(s("Caf\u{e9} numbers\u{a0}\u{a0}2"), "Caf\u{e9} numbers");
+        assert_eq!(s("Ne\u{301}e\u{a0}2"), "Ne\u{301}e");
+        assert_eq!(s("\u{a0}2"), "\u{a0}2");
+        assert_eq!(s("\u{feff}2"), "\u{feff}2");
     }
 }

@@ -1,14 +1,15 @@
 //! `aligner audit FILE...`: coverage of a scope of standards by a curriculum, with gaps, and exit
 //! codes for review pipelines.
 
-use super::matching::{read_units, ScopeArgs};
-use super::{CmdResult, Ctx};
+use super::matching::{file_label, is_stdin, read_units_warned, ScopeArgs};
+use super::{despite_closed_pipe, CmdOutcome, Ctx, Outcome};
 use crate::error::Error;
 use crate::model::{Grade, GradeRange, Unit};
-use crate::report::{audit, coverage, write_json, OutputFormat};
+use crate::report::coverage::{Coverage, Status};
+use crate::report::{audit, coverage, write_json};
 use clap::Args as ClapArgs;
 use std::io::Write;
-use std::path::PathBuf;
+use std::path::{Path, PathBuf};
 
 /// Audit curricula or textbook tables of contents against a scope of standards: each standard
 /// covered, weak or a gap, with the units that address it; roll-ups per cluster, domain and grade;
@@ -18,44 +19,56 @@ use std::path::PathBuf;
 aligner audit unit1.csv unit2.csv --framework ccss-math --grade 3 --format md > minutes.md\n  \
 aligner audit toc.txt --fail-under 80 --fail-on-gaps --format json   # in a review pipeline\n\n\
 Scope: --framework, else the framework the units' codes (or texts) point to; --grade, else the\n\
-grades of the units, else the grade most of their best matches are in.\n\
-Exit codes: 0 all right, 1 coverage below --fail-under or a gap with --fail-on-gaps, 2 usage or input error.")]
+grades of the units, else the grade most of their best matches are in. A scope without any\n\
+standard is an error.\n\
+Exit codes: 0 all right, 1 coverage below --fail-under or a gap with --fail-on-gaps (also when\n\
+stdout is a closed pipe; the verdict is one line on stderr), 2 usage or input error.")]
 pub struct Args {
-    /// Units (CSV, JSON, JSONL) or tables of contents (.txt, .md)
+    /// Units (CSV, JSON, JSONL) or tables of contents (.txt, .md), each once; - reads standard
+    /// input
     #[arg(required = true)]
     pub files: Vec<PathBuf>,
     #[command(flatten)]
     pub scope: ScopeArgs,
     /// Score a unit's match must reach for the standard to count as covered (0..1)
-    #[arg(long, default_value_t = 0.4)]
+    #[arg(long, default_value_t = 0.4, value_parser = super::unit_interval)]
     pub min_score: f32,
     /// Exit 1 when the covered percentage is below this (0..100)
-    #[arg(long, value_name = "PCT")]
+    #[arg(long, value_name = "PCT", value_parser = super::percentage)]
     pub fail_under: Option<f64>,
     /// Exit 1 when any standard of the scope is a gap
     #[arg(long)]
     pub fail_on_gaps: bool,
-    /// How many standards each unit may address
-    #[arg(long, default_value_t = 5, value_parser = clap::builder::RangedU64ValueParser::<usize>::new().range(1..))]
+    /// How many standards each unit may address (1 to 10000)
+    #[arg(long, default_value_t = 5, value_parser = super::top_parser())]
     pub top: usize,
     /// Output format
     #[arg(long, value_enum, default_value = "table")]
-    pub format: OutputFormat,
+    pub format: Format,
 }
 
-pub fn run(a: Args, ctx: &Ctx, out: &mut dyn Write) -> CmdResult {
-    if !(0.0..=1.0).contains(&a.min_score) {
-        return Err(Error::Usage(format!("--min-score {} is not between 0 and 1", a.min_score)).into());
-    }
-    if let Some(p) = a.fail_under {
-        if !(0.0..=100.0).contains(&p) {
-            return Err(Error::Usage(format!("--fail-under {p} is not a percentage between 0 and 100")).into());
-        }
-    }
+#[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
+pub enum Format {
+    /// Headline, roll-ups, gaps, unaligned units and claims to review, for people
+    Table,
+    /// One JSON document: {"schema", "scope", "summary", "rollup", "standards", "gaps",
+    /// "unaligned_units", "off_grade", "units"}
+    Json,
+    /// JSON Lines, each line a record: "summary" first, then "rollup", "standard", "unit" and
+    /// "off_grade" records
+    Jsonl,
+    /// One row per counted standard, with a header row
+    Csv,
+    /// Markdown for a committee's minutes
+    Md,
+}
+
+pub fn run(a: Args, ctx: &Ctx, out: &mut dyn Write) -> CmdOutcome {
+    distinct_files(&a.files)?;
     let grade = a.scope.grade()?;
     let mut units: Vec<Unit> = Vec::new();
     for f in &a.files {
-        let mut us = read_units(f, grade, a.scope.subject.as_deref())?;
+        let mut us = read_units_warned(ctx, f, grade, a.scope.subject.as_deref())?;
         let base = units.len();
         for u in &mut us {
             u.parent = u.parent.map(|p| p + base);
@@ -65,23 +78,118 @@ pub fn run(a: Args, ctx: &Ctx, out: &mut dyn Write) -> CmdResult {
     let lib = ctx.library()?;
     let c = &lib.corpus;
     let (scope, al) = super::matching::align_all(c, &a.scope, &units, a.top)?;
-    let grades = scope
-        .grades
-        .or_else(|| units_grades(&units))
-        .or_else(|| matched_grade(c, &al));
+    let (grades, grades_from) = match scope.grades {
+        Some(g) => (Some(g), "--grade"),
+        None => match units_grades(&units) {
+            Some(g) => (Some(g), "the units' grades"),
+            None => (matched_grade(c, &al), "the units' best matches"),
+        },
+    };
     let frameworks = scope.frameworks.clone().unwrap_or_default();
     let cov = coverage::compute(c, &units, &al, &frameworks, grades, a.min_score);
-    let files: Vec<String> = a.files.iter().map(|f| f.display().to_string()).collect();
-    let j = audit::build(c, &units, &al, &cov, &files);
-    match a.format {
-        OutputFormat::Json | OutputFormat::Jsonl => write_json(out, &j)?,
-        OutputFormat::Csv => audit::csv_table(c, &cov, &units).write_csv(out)?,
-        OutputFormat::Md => audit::write_markdown(out, c, &j, &cov)?,
-        OutputFormat::Table => audit::write_text(out, c, &j, &cov, &al, &units)?,
+    if cov.total() == 0 {
+        let fws: Vec<&str> = frameworks.iter().map(|&f| c.frameworks[f].id.as_str()).collect();
+        let mut from = vec![format!(
+            "framework {}",
+            if a.scope.framework.is_empty() {
+                "guessed from the units"
+            } else {
+                "from --framework"
+            }
+        )];
+        if grades.is_some() {
+            from.push(format!("grade from {grades_from}"));
+        }
+        if let Some(s) = &a.scope.subject {
+            from.push(format!("subject {s} from --subject"));
+        }
+        return Err(Error::Usage(format!(
+            "no standard of {}{} to audit: the scope is empty ({}); choose another --framework or --grade",
+            fws.join(", "),
+            grades.map(|g| format!(" in grade {g}")).unwrap_or_default(),
+            from.join(", ")
+        ))
+        .into());
     }
-    let below = a.fail_under.is_some_and(|p| cov.pct() < p);
-    let gaps = a.fail_on_gaps && cov.gaps().next().is_some();
-    Ok(if below || gaps { 1 } else { 0 })
+    let files: Vec<String> = a.files.iter().map(|f| file_label(f)).collect();
+    let j = audit::build(c, &units, &al, &cov, &files);
+    // The verdict is decided before anything is written: a reader that goes away early (`| head`)
+    // does not change it.
+    let verdict = verdict(&a, &cov);
+    let written = match a.format {
+        Format::Json => write_json(out, &j),
+        Format::Jsonl => audit::write_jsonl(out, &j, &units, &al, &cov),
+        Format::Csv => audit::csv_table(c, &cov, &units).write_csv(out),
+        Format::Md => audit::write_markdown(out, c, &j, &cov),
+        Format::Table => audit::write_text(out, c, &j, &cov, &al, &units),
+    }
+    .and_then(|()| out.flush());
+    let outcome = match verdict {
+        Some((outcome, line)) => {
+            super::say(&line);
+            outcome
+        }
+        None => Outcome::Success,
+    };
+    despite_closed_pipe(outcome, written)
+}
+
+/// The checks' verdict, when one was asked for: the outcome and its line for stderr
+/// (`check failed: coverage 57.1% is below --fail-under 90; 8 gaps (--fail-on-gaps)`).
+fn verdict(a: &Args, cov: &Coverage) -> Option<(Outcome, String)> {
+    let mut failed = Vec::new();
+    let mut passed = Vec::new();
+    if let Some(p) = a.fail_under {
+        let pct = cov.pct();
+        if pct < p {
+            failed.push(format!("coverage {pct:.1}% is below --fail-under {p}"));
+        } else {
+            passed.push(format!("coverage {pct:.1}% is not below --fail-under {p}"));
+        }
+    }
+    if a.fail_on_gaps {
+        match cov.count(Status::Gap) {
+            0 => passed.push("no gaps (--fail-on-gaps)".to_string()),
+            1 => failed.push("1 gap (--fail-on-gaps)".to_string()),
+            n => failed.push(format!("{n} gaps (--fail-on-gaps)")),
+        }
+    }
+    if !failed.is_empty() {
+        Some((Outcome::CheckFailed, format!("check failed: {}", failed.join("; "))))
+    } else if !passed.is_empty() {
+        Some((Outcome::Success, format!("check passed: {}", passed.join("; "))))
+    } else {
+        None
+    }
+}
+
+/// Each file once: the same file twice (under any name) would count its units twice.
+fn distinct_files(files: &[PathBuf]) -> Result<(), Error> {
+    let key = |f: &Path| {
+        if is_stdin(f) {
+            PathBuf::from("-")
+        } else {
+            std::fs::canonicalize(f).unwrap_or_else(|_| f.to_path_buf())
+        }
+    };
+    let mut seen: Vec<(PathBuf, &PathBuf)> = Vec::new();
+    for f in files {
+        let k = key(f);
+        if let Some((_, first)) = seen.iter().find(|(s, _)| *s == k) {
+            let msg = if *first == f {
+                format!("{} is given twice; give each file once", file_label(f))
+            } else {
+                format!(
+                    "{} and {} are the same file; give each file once",
+                    first.display(),
+                    f.display()
+                )
+            };
+            return Err(Error::Usage(msg));
+        }
+        seen.push((k, f));
+    }
+    Ok(())
 }
 
 /// The span of the units' own grades.

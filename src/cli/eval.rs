@@ -1,13 +1,15 @@
 //! `aligner eval GOLD`: measure the matcher against a publisher's alignments.
 
-use super::{CmdResult, Ctx};
+use super::matching::{file_label, read_units_warned};
+use super::{CmdOutcome, Ctx, Outcome};
 use crate::align::{Matcher, Params, Scope};
-use crate::error::Error;
+use crate::error::{Error, Location};
 use crate::eval::{evaluate, EvalReport, ItemOutcome, Metrics};
-use crate::ingest::curriculum::read_curriculum;
 use crate::report::table::clip;
-use crate::report::{write_json, write_jsonl, OutputFormat, Table};
+use crate::report::{record, write_json, write_json_lines, Table};
 use clap::Args as ClapArgs;
+use serde::Serialize;
+use std::collections::BTreeMap;
 use std::io::Write;
 use std::path::PathBuf;
 
@@ -18,10 +20,11 @@ use std::path::PathBuf;
     after_help = "Examples:\n  aligner eval correlation.jsonl\n  aligner eval correlation.jsonl --no-grade --format json\n  \
 aligner eval correlation.jsonl --items          # which items aligner reads differently\n\n\
 GOLD is a unit list (JSONL, JSON or CSV) whose `standards` are the publisher's codes.\n\
-A publisher's correlation file has exactly this shape, so this is also how a committee checks one."
+A publisher's correlation file has exactly this shape, so this is also how a committee checks one.\n\
+Items without codes, or whose codes name no standard, are left out; when no item is left, eval exits 2."
 )]
 pub struct Args {
-    /// The alignments: id, title, text, grade, standards
+    /// The alignments: id, title, text, grade, standards; - reads standard input
     pub gold: PathBuf,
     /// Framework of the codes (default: the one most of the codes resolve in)
     #[arg(long, short = 'f')]
@@ -40,11 +43,49 @@ pub struct Args {
     pub dump_features: Option<PathBuf>,
     /// Output format (csv and md: the per-grade table; with --items, csv gives one row per item)
     #[arg(long, value_enum, default_value = "table")]
-    pub format: OutputFormat,
+    pub format: Format,
 }
 
-pub fn run(a: Args, ctx: &Ctx, out: &mut dyn Write) -> CmdResult {
-    let items = read_curriculum(&a.gold)?;
+#[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
+pub enum Format {
+    /// The per-grade metrics (with --items, the items that differ), for people
+    Table,
+    /// One JSON document: {"schema", "framework", "grade_filter", "overall", "by_grade",
+    /// "unresolved", "no_codes", "items" (with --items)}
+    Json,
+    /// JSON Lines: a "summary" record, then (with --items) one "item" record per scored item
+    Jsonl,
+    /// The per-grade table with a header row (with --items: one row per item instead)
+    Csv,
+    /// Markdown tables
+    Md,
+}
+
+/// `eval --format json` (with `items` only on request) and the `summary` record of `jsonl`
+/// (without them).
+#[derive(Debug, Serialize)]
+struct EvalJson<'a> {
+    framework: &'a str,
+    grade_filter: bool,
+    overall: &'a Metrics,
+    by_grade: &'a BTreeMap<String, Metrics>,
+    unresolved: &'a [String],
+    no_codes: &'a [String],
+    #[serde(skip_serializing_if = "Option::is_none")]
+    items: Option<&'a [ItemOutcome]>,
+}
+
+/// "1 item", "3 items".
+fn items_n(n: usize) -> String {
+    if n == 1 {
+        "1 item".to_string()
+    } else {
+        format!("{n} items")
+    }
+}
+
+pub fn run(a: Args, ctx: &Ctx, out: &mut dyn Write) -> CmdOutcome {
+    let items = read_units_warned(ctx, &a.gold, None, None)?;
     let lib = ctx.library()?;
     let c = &lib.corpus;
     let params = match std::env::var("ALIGNER_PARAMS") {
@@ -67,30 +108,32 @@ pub fn run(a: Args, ctx: &Ctx, out: &mut dyn Write) -> CmdResult {
     if let Some(path) = &a.dump_features {
         let rows = crate::eval::feature_rows(&m, &items, &scope, 0);
         let mut w = std::io::BufWriter::new(std::fs::File::create(path).map_err(|e| Error::io(path, e))?);
-        write_jsonl(&mut w, &rows)?;
+        write_json_lines(&mut w, &rows)?;
         w.flush()?;
     }
     let report = evaluate(&m, &items, &scope, a.items);
-    if let (Some(items), OutputFormat::Csv) = (&report.items, a.format) {
-        return write_items_csv(out, items);
+    let fw_id = &c.frameworks[fw].id;
+    if report.overall.items == 0 {
+        return Err(nothing_to_score(&a.gold, &report, fw_id).into());
     }
+    if let (Some(items), Format::Csv) = (&report.items, a.format) {
+        write_items_csv(out, items)?;
+        return Ok(Outcome::Success);
+    }
+    let doc = |items| EvalJson {
+        framework: fw_id,
+        grade_filter: !a.no_grade,
+        overall: &report.overall,
+        by_grade: &report.by_grade,
+        unresolved: &report.unresolved,
+        no_codes: &report.no_codes,
+        items,
+    };
     match a.format {
-        OutputFormat::Json | OutputFormat::Jsonl => {
-            #[derive(serde::Serialize)]
-            struct Out<'a> {
-                framework: &'a str,
-                grade_filter: bool,
-                #[serde(flatten)]
-                report: &'a EvalReport,
-            }
-            write_json(
-                out,
-                &Out {
-                    framework: &c.frameworks[fw].id,
-                    grade_filter: !a.no_grade,
-                    report: &report,
-                },
-            )?;
+        Format::Json => write_json(out, &doc(report.items.as_deref()))?,
+        Format::Jsonl => {
+            write_json_lines(out, [record("summary", doc(None))])?;
+            write_json_lines(out, report.items.iter().flatten().map(|o| record("item", o)))?;
         }
         _ => {
             writeln!(
@@ -129,8 +172,8 @@ pub fn run(a: Args, ctx: &Ctx, out: &mut dyn Write) -> CmdResult {
             }
             row(&mut t, "all", &report.overall);
             match a.format {
-                OutputFormat::Csv => t.write_csv(out)?,
-                OutputFormat::Md => t.write_markdown(out)?,
+                Format::Csv => t.write_csv(out)?,
+                Format::Md => t.write_markdown(out)?,
                 _ => t.write_text(out)?,
             }
             if let Some(items) = &report.items {
@@ -139,21 +182,54 @@ pub fn run(a: Args, ctx: &Ctx, out: &mut dyn Write) -> CmdResult {
             if !report.unresolved.is_empty() {
                 writeln!(
                     out,
-                    "{} left out: their codes name no standard of {}",
-                    match report.unresolved.len() {
-                        1 => "1 item".to_string(),
-                        n => format!("{n} items"),
-                    },
-                    c.frameworks[fw].id
+                    "{} left out: their codes name no standard of {fw_id}",
+                    items_n(report.unresolved.len())
+                )?;
+            }
+            if !report.no_codes.is_empty() {
+                let n = report.no_codes.len();
+                writeln!(
+                    out,
+                    "{n} {} no codes (left out)",
+                    if n == 1 { "entry has" } else { "entries have" }
                 )?;
             }
         }
     }
-    Ok(0)
+    Ok(Outcome::Success)
+}
+
+/// No item can be scored: say why, in numbers.
+fn nothing_to_score(gold: &std::path::Path, report: &EvalReport, fw: &str) -> Error {
+    let mut why = Vec::new();
+    if !report.no_codes.is_empty() {
+        let n = report.no_codes.len();
+        why.push(format!(
+            "{} no codes",
+            if n == 1 {
+                "1 entry has".to_string()
+            } else {
+                format!("{n} entries have")
+            }
+        ));
+    }
+    if !report.unresolved.is_empty() {
+        why.push(format!(
+            "the codes of {} name no standard of {fw}",
+            items_n(report.unresolved.len())
+        ));
+    }
+    Error::input(
+        Location::file(std::path::Path::new(&file_label(gold))),
+        format!(
+            "no item can be scored: {} (eval needs the publisher's codes in a `standards` column or field;              --framework chooses the framework they belong to)",
+            why.join(", ")
+        ),
+    )
 }
 
 /// Table and Markdown: the items whose first suggestion is not one of the publisher's standards.
-fn write_disagreements(out: &mut dyn Write, items: &[ItemOutcome], format: OutputFormat) -> CmdResult {
+fn write_disagreements(out: &mut dyn Write, items: &[ItemOutcome], format: Format) -> std::io::Result<()> {
     let differ: Vec<&ItemOutcome> = items.iter().filter(|o| o.first_agreeing != Some(1)).collect();
     writeln!(
         out,
@@ -163,9 +239,9 @@ fn write_disagreements(out: &mut dyn Write, items: &[ItemOutcome], format: Outpu
         items.len()
     )?;
     if differ.is_empty() {
-        return Ok(0);
+        return Ok(());
     }
-    let mut t = Table::new(["item", "publisher", "aligner", "rank"]);
+    let mut t = Table::new(["item", "publisher", "aligner", "rank"]).wrap(["item", "publisher", "aligner"]);
     for o in differ {
         let name = if o.title.is_empty() { &o.id } else { &o.title };
         t.row([
@@ -176,14 +252,13 @@ fn write_disagreements(out: &mut dyn Write, items: &[ItemOutcome], format: Outpu
         ]);
     }
     match format {
-        OutputFormat::Md => t.write_markdown(out)?,
-        _ => t.write_text(out)?,
+        Format::Md => t.write_markdown(out),
+        _ => t.write_text(out),
     }
-    Ok(0)
 }
 
 /// CSV with `--items`: one row per item, every item.
-fn write_items_csv(out: &mut dyn Write, items: &[ItemOutcome]) -> CmdResult {
+fn write_items_csv(out: &mut dyn Write, items: &[ItemOutcome]) -> std::io::Result<()> {
     let mut t = Table::new(["id", "title", "publisher", "suggested", "first_agreeing", "near_miss"]);
     for o in items {
         t.row([
@@ -195,6 +270,5 @@ fn write_items_csv(out: &mut dyn Write, items: &[ItemOutcome]) -> CmdResult {
             o.near_miss.to_string(),
         ]);
     }
-    t.write_csv(out)?;
-    Ok(0)
+    t.write_csv(out)
 }

@@ -1,8 +1,8 @@
 //! `aligner frameworks`: the indexed frameworks with their counts.
 
-use super::{CmdResult, Ctx};
+use super::{CmdOutcome, Ctx, Outcome};
 use crate::model::{Framework, Kind};
-use crate::report::{write_json, write_jsonl, OutputFormat, Table};
+use crate::report::{write_json, write_jsonl, Table};
 use clap::Args as ClapArgs;
 use serde::Serialize;
 use std::collections::BTreeMap;
@@ -10,11 +10,31 @@ use std::io::Write;
 
 /// List the indexed frameworks: id, title, jurisdiction, subject, counts by kind and grade.
 #[derive(Debug, ClapArgs)]
-#[command(after_help = "Examples:\n  aligner frameworks\n  aligner frameworks --format json | jq '.[].id'")]
+#[command(after_help = "Examples:\n  aligner frameworks\n  aligner frameworks --format json | jq '.frameworks[].id'")]
 pub struct Args {
     /// Output format
     #[arg(long, value_enum, default_value = "table")]
-    pub format: OutputFormat,
+    pub format: Format,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
+pub enum Format {
+    /// A table for people
+    Table,
+    /// One JSON document: {"schema", "frameworks": [summary...]}
+    Json,
+    /// JSON Lines: one framework summary per line
+    Jsonl,
+    /// One row per framework, with a header row
+    Csv,
+    /// Markdown table
+    Md,
+}
+
+/// `frameworks --format json`.
+#[derive(Debug, Serialize)]
+struct Listing {
+    frameworks: Vec<FrameworkSummary>,
 }
 
 #[derive(Debug, Serialize)]
@@ -71,17 +91,43 @@ fn grade_span(fw: &Framework) -> String {
     crate::model::grades_label(&gs)
 }
 
-pub fn run(a: Args, ctx: &Ctx, out: &mut dyn Write) -> CmdResult {
+pub fn run(a: Args, ctx: &Ctx, out: &mut dyn Write) -> CmdOutcome {
     let lib = ctx.library()?;
     let fws = &lib.corpus.frameworks;
-    if a.format == OutputFormat::Json || a.format == OutputFormat::Jsonl {
-        let sums: Vec<FrameworkSummary> = fws.iter().map(summarize).collect();
-        if a.format == OutputFormat::Json {
-            write_json(out, &sums)?;
+    if a.format == Format::Json || a.format == Format::Jsonl {
+        let frameworks: Vec<FrameworkSummary> = fws.iter().map(summarize).collect();
+        if a.format == Format::Json {
+            write_json(out, &Listing { frameworks })?;
         } else {
-            write_jsonl(out, &sums)?;
+            write_jsonl(out, &frameworks)?;
         }
-        return Ok(0);
+        return Ok(Outcome::Success);
+    }
+    let count =
+        |fw: &Framework, pred: &dyn Fn(Kind) -> bool| fw.standards.iter().filter(|s| pred(s.kind)).count().to_string();
+    let standards = |fw: &Framework| count(fw, &|k| k.is_alignable() && k != Kind::Component);
+    let components = |fw: &Framework| count(fw, &|k| k == Kind::Component);
+    if a.format == Format::Table {
+        // For 80 columns: the jurisdiction joins the title, the heading count is left to the
+        // other formats.
+        let mut t = Table::new(["id", "title", "subject", "grades", "standards", "components"]).wrap(["title"]);
+        for fw in fws {
+            let title = if fw.jurisdiction.is_empty() || fw.title.contains(&fw.jurisdiction) {
+                fw.title.clone()
+            } else {
+                format!("{} ({})", fw.title, fw.jurisdiction)
+            };
+            t.row([
+                fw.id.clone(),
+                title,
+                fw.subject.clone(),
+                grade_span(fw),
+                standards(fw),
+                components(fw),
+            ]);
+        }
+        t.write_text(out)?;
+        return Ok(Outcome::Success);
     }
     let mut t = Table::new([
         "id",
@@ -94,22 +140,21 @@ pub fn run(a: Args, ctx: &Ctx, out: &mut dyn Write) -> CmdResult {
         "headings",
     ]);
     for fw in fws {
-        let count = |pred: &dyn Fn(Kind) -> bool| fw.standards.iter().filter(|s| pred(s.kind)).count().to_string();
         t.row([
             fw.id.clone(),
             fw.title.clone(),
             fw.jurisdiction.clone(),
             fw.subject.clone(),
             grade_span(fw),
-            count(&|k| k.is_alignable() && k != Kind::Component),
-            count(&|k| k == Kind::Component),
-            count(&|k| k.is_heading()),
+            standards(fw),
+            components(fw),
+            count(fw, &|k| k.is_heading()),
         ]);
     }
-    match a.format {
-        OutputFormat::Csv => t.write_csv(out)?,
-        OutputFormat::Md => t.write_markdown(out)?,
-        _ => t.write_text(out)?,
+    if a.format == Format::Csv {
+        t.write_csv(out)?;
+    } else {
+        t.write_markdown(out)?;
     }
-    Ok(0)
+    Ok(Outcome::Success)
 }

@@ -1,35 +1,57 @@
 //! `aligner match FILE`: the ranked standards of every unit, with evidence and claim checks.
 
-use super::{CmdResult, Ctx};
+use super::{CmdOutcome, Ctx, Outcome};
 use crate::align::{align_units, Matcher, Scope};
 use crate::corpus::Corpus;
 use crate::error::Error;
-use crate::ingest::curriculum::{read_curriculum_with, CurriculumOptions};
+use crate::ingest::curriculum::{read_curriculum_str_with, read_curriculum_with, CurriculumOptions};
 use crate::model::{GradeRange, Unit};
 use crate::report::matches::{self, UnitReport};
-use crate::report::{write_json, write_jsonl, OutputFormat};
+use crate::report::{write_json, write_jsonl};
 use clap::Args as ClapArgs;
-use std::io::Write;
-use std::path::PathBuf;
+use serde::Serialize;
+use std::io::{Read, Write};
+use std::path::{Path, PathBuf};
 
 /// Match each unit or table-of-contents entry to the standards it addresses: ranked, with a score
 /// in 0..1, a strength label and the evidence; and check the codes the publisher claims.
 #[derive(Debug, ClapArgs)]
 #[command(after_help = "Examples:\n  aligner match examples/grade4-math-toc.txt\n  \
 aligner match units.jsonl --framework ccss-math --format jsonl\n  \
-aligner match lessons.csv --grade K-5 --top 3 --format csv\n\n\
+aligner match lessons.csv --grade K-5 --top 3 --format csv\n  \
+some-export | aligner match - --format jsonl   # - reads standard input\n\n\
 Without --grade, a unit's own grade (or band) limits its candidates.")]
 pub struct Args {
-    /// Units (CSV, JSON, JSONL) or a table of contents (.txt, .md)
+    /// Units (CSV, JSON, JSONL) or a table of contents (.txt, .md); - reads standard input
     pub file: PathBuf,
     #[command(flatten)]
     pub scope: ScopeArgs,
-    /// How many standards per unit
-    #[arg(long, short = 'n', default_value_t = 5, value_parser = clap::builder::RangedU64ValueParser::<usize>::new().range(1..))]
+    /// How many standards per unit (1 to 10000)
+    #[arg(long, short = 'n', default_value_t = 5, value_parser = super::top_parser())]
     pub top: usize,
     /// Output format
     #[arg(long, value_enum, default_value = "table")]
-    pub format: OutputFormat,
+    pub format: Format,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
+pub enum Format {
+    /// Each unit's matches and claim verdicts, for people
+    Table,
+    /// One JSON document: {"schema", "units": [unit report...]}
+    Json,
+    /// JSON Lines: one unit report per line, in input order
+    Jsonl,
+    /// One row per unit and suggested standard, with a header row
+    Csv,
+    /// Markdown table, as csv
+    Md,
+}
+
+/// `match --format json`.
+#[derive(Debug, Serialize)]
+struct MatchJson<'a> {
+    units: &'a [UnitReport],
 }
 
 /// Options that choose which standards units are matched against.
@@ -104,17 +126,91 @@ pub fn guess_framework(
     votes.iter().position(|&v| v == best).unwrap_or(0)
 }
 
-pub fn read_units(
-    file: &std::path::Path,
-    grade: Option<GradeRange>,
-    subject: Option<&str>,
-) -> Result<Vec<Unit>, Error> {
+/// The name standard input goes by in messages and units' origins (`<stdin>:3`).
+pub const STDIN_NAME: &str = "<stdin>";
+
+/// Is this file argument `-`, standard input?
+pub fn is_stdin(file: &Path) -> bool {
+    file.as_os_str() == "-"
+}
+
+/// How a file argument is named in messages: `<stdin>` for `-`.
+pub fn file_label(file: &Path) -> String {
+    if is_stdin(file) {
+        STDIN_NAME.to_string()
+    } else {
+        file.display().to_string()
+    }
+}
+
+/// Read a curriculum file; `-` reads all of standard input, then tells its format from the
+/// content.
+pub fn read_units(file: &Path, grade: Option<GradeRange>, subject: Option<&str>) -> Result<Vec<Unit>, Error> {
     let opts = CurriculumOptions {
         grade,
         subject: subject.map(String::from),
         kind: None,
     };
-    read_curriculum_with(file, &opts)
+    if !is_stdin(file) {
+        return read_curriculum_with(file, &opts);
+    }
+    let name = Path::new(STDIN_NAME);
+    let mut bytes = Vec::new();
+    std::io::stdin()
+        .lock()
+        .read_to_end(&mut bytes)
+        .map_err(|e| Error::io(name, e))?;
+    let text = crate::error::text_from_bytes(name, bytes)?;
+    read_curriculum_str_with(name, &text, &opts)
+}
+
+/// Warnings for unit ids that repeat within one file: one line per id, with the lines it is on
+/// (`FILE: unit id X repeats (lines 2, 5)`).
+pub fn repeated_ids(file: &str, units: &[Unit]) -> Vec<String> {
+    let mut seen: std::collections::HashMap<&str, usize> = Default::default();
+    let mut groups: Vec<(&str, Vec<&Unit>)> = Vec::new();
+    for u in units {
+        match seen.get(u.id.as_str()) {
+            Some(&g) => groups[g].1.push(u),
+            None => {
+                seen.insert(&u.id, groups.len());
+                groups.push((&u.id, vec![u]));
+            }
+        }
+    }
+    groups
+        .into_iter()
+        .filter(|(_, us)| us.len() > 1)
+        .map(|(id, us)| {
+            let lines: Option<Vec<&str>> = us
+                .iter()
+                .map(|u| {
+                    u.origin
+                        .rsplit_once(':')
+                        .map(|(_, l)| l)
+                        .filter(|l| l.parse::<u64>().is_ok())
+                })
+                .collect();
+            match lines {
+                Some(ls) => format!("{file}: unit id {id} repeats (lines {})", ls.join(", ")),
+                None => format!("{file}: unit id {id} repeats ({} times)", us.len()),
+            }
+        })
+        .collect()
+}
+
+/// Read a curriculum file as [`read_units`] does and warn (stderr) about repeated unit ids.
+pub fn read_units_warned(
+    ctx: &Ctx,
+    file: &Path,
+    grade: Option<GradeRange>,
+    subject: Option<&str>,
+) -> Result<Vec<Unit>, Error> {
+    let units = read_units(file, grade, subject)?;
+    for w in repeated_ids(&file_label(file), &units) {
+        ctx.warn(&w);
+    }
+    Ok(units)
 }
 
 /// Match every unit in the scope the options give (the matcher first learns the file's common
@@ -132,22 +228,22 @@ pub fn align_all(
     Ok((scope, al))
 }
 
-pub fn run(a: Args, ctx: &Ctx, out: &mut dyn Write) -> CmdResult {
-    let units = read_units(&a.file, a.scope.grade()?, a.scope.subject.as_deref())?;
+pub fn run(a: Args, ctx: &Ctx, out: &mut dyn Write) -> CmdOutcome {
+    let units = read_units_warned(ctx, &a.file, a.scope.grade()?, a.scope.subject.as_deref())?;
     let lib = ctx.library()?;
     let c = &lib.corpus;
     let (_, al) = align_all(c, &a.scope, &units, a.top)?;
     match a.format {
-        OutputFormat::Table => matches::write_text(out, c, &units, &al)?,
+        Format::Table => matches::write_text(out, c, &units, &al)?,
         f => {
             let reports: Vec<UnitReport> = al.iter().map(|x| matches::unit_report(c, &units, x)).collect();
             match f {
-                OutputFormat::Json => write_json(out, &reports)?,
-                OutputFormat::Csv => matches::csv_table(&reports).write_csv(out)?,
-                OutputFormat::Md => matches::csv_table(&reports).write_markdown(out)?,
-                _ => write_jsonl(out, &reports)?,
+                Format::Json => write_json(out, &MatchJson { units: &reports })?,
+                Format::Csv => matches::csv_table(&reports).write_csv(out)?,
+                Format::Md => matches::csv_table(&reports).write_markdown(out)?,
+                Format::Jsonl | Format::Table => write_jsonl(out, &reports)?,
             }
         }
     }
-    Ok(0)
+    Ok(Outcome::Success)
 }

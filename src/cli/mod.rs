@@ -1,5 +1,7 @@
 //! Command-line definitions (clap), one file per subcommand. Each subcommand's `run` takes its
-//! arguments, the shared [`Ctx`] and the output, and returns the exit code.
+//! arguments, the shared [`Ctx`] and the output, and returns its [`Outcome`] (the exit code).
+//! This layer is the only one that writes to stderr: warnings and a check's verdict, as
+//! `aligner: ...` lines.
 
 pub mod audit;
 pub mod eval;
@@ -25,11 +27,13 @@ units and textbook tables of contents to them, checks the codes a publisher clai
 The shipped standards (CCSS math and ELA, NGSS, DC, MD and PA sets) are indexed on first use.",
     after_help = "Examples:\n  aligner search \"add fractions with like denominators\" --grade 4 --framework ccss-math\n  \
 aligner show 4.NF.3\n  aligner frameworks\n  aligner index my-district.csv --index ./district-index\n\n\
-Exit codes: 0 success, 1 a check failed (audit thresholds), 2 usage or input error."
+Exit codes: 0 success, 1 a check failed (audit thresholds), 2 usage or input error.\n\
+A file argument `-` reads standard input (match, audit, eval)."
 )]
 pub struct Cli {
-    /// Index directory [default: $XDG_CACHE_HOME/aligner/index or ~/.cache/aligner/index]
-    #[arg(long, global = true, env = "ALIGNER_INDEX", value_name = "DIR")]
+    /// Index directory; empty means the default [default: $XDG_CACHE_HOME/aligner/index or
+    /// ~/.cache/aligner/index]
+    #[arg(long, global = true, env = "ALIGNER_INDEX", value_name = "DIR", value_parser = index_dir)]
     pub index: Option<PathBuf>,
 
     #[command(subcommand)]
@@ -56,7 +60,11 @@ pub struct Ctx {
 impl Ctx {
     pub fn new(cli: &Cli) -> Ctx {
         Ctx {
-            index_dir: cli.index.clone().unwrap_or_else(crate::index::default_dir),
+            index_dir: cli
+                .index
+                .clone()
+                .filter(|d| !d.as_os_str().is_empty())
+                .unwrap_or_else(crate::index::default_dir),
             progress: std::io::stderr().is_terminal(),
         }
     }
@@ -67,6 +75,11 @@ impl Ctx {
         let lib = Library::open_or_build(&self.index_dir, &|p| bar.show(p));
         bar.finish();
         lib
+    }
+
+    /// A warning on stderr: `aligner: warning: MSG`.
+    pub fn warn(&self, msg: &str) {
+        say(&format!("warning: {msg}"));
     }
 
     pub fn progress_bar(&self) -> ProgressBar {
@@ -100,6 +113,39 @@ impl ProgressBar {
     }
 }
 
+/// One line on stderr, `aligner: LINE`. A closed or full stderr is ignored: nothing else could
+/// report it.
+pub fn say(line: &str) {
+    let _ = writeln!(std::io::stderr(), "aligner: {line}");
+}
+
+/// How a command ended, which is the process's exit code.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[repr(u8)]
+pub enum Outcome {
+    /// 0: the command did what was asked (and any check passed).
+    Success = 0,
+    /// 1: the command ran, and a check it was asked for failed (audit thresholds).
+    CheckFailed = 1,
+    /// 2: usage or input error; nothing (or only part) was done.
+    Error = 2,
+}
+
+impl Outcome {
+    pub fn code(self) -> u8 {
+        self as u8
+    }
+
+    /// From a command that returns a bare exit code.
+    pub fn from_code(code: i32) -> Outcome {
+        match code {
+            0 => Outcome::Success,
+            1 => Outcome::CheckFailed,
+            _ => Outcome::Error,
+        }
+    }
+}
+
 /// A command's failure: a library error (exit 2), or the output could not be written.
 #[derive(Debug)]
 pub enum CliError {
@@ -118,20 +164,77 @@ impl From<std::io::Error> for CliError {
     }
 }
 
+/// A command's result as a bare exit code (0, 1 or 2; see [`Outcome`]).
 pub type CmdResult = Result<i32, CliError>;
 
-/// Run the parsed command line, writing results to `out`.
-pub fn run(cli: Cli, out: &mut dyn Write) -> CmdResult {
+/// A command's result.
+pub type CmdOutcome = Result<Outcome, CliError>;
+
+pub fn is_broken_pipe(e: &std::io::Error) -> bool {
+    e.kind() == std::io::ErrorKind::BrokenPipe
+}
+
+/// The outcome a command decided before it wrote its output, whether or not the output could be
+/// written to a closed pipe (`| head`): the reader has gone, the verdict stands. Other write
+/// errors stay errors.
+pub fn despite_closed_pipe(outcome: Outcome, written: std::io::Result<()>) -> CmdOutcome {
+    match written {
+        Ok(()) => Ok(outcome),
+        Err(e) if is_broken_pipe(&e) => Ok(outcome),
+        Err(e) => Err(CliError::Output(e)),
+    }
+}
+
+/// Run the parsed command line, writing results to `out`. A closed pipe ends a command quietly
+/// with the outcome it had decided: a command writes only once it has succeeded, and `audit`
+/// decides its check's verdict before writing.
+pub fn run(cli: Cli, out: &mut dyn Write) -> CmdOutcome {
     let ctx = Ctx::new(&cli);
-    let code = match cli.command {
-        Command::Index(a) => index::run(a, &ctx, out)?,
-        Command::Frameworks(a) => frameworks::run(a, &ctx, out)?,
-        Command::Show(a) => show::run(a, &ctx, out)?,
-        Command::Search(a) => search::run(a, &ctx, out)?,
-        Command::Match(a) => matching::run(a, &ctx, out)?,
-        Command::Audit(a) => audit::run(a, &ctx, out)?,
-        Command::Eval(a) => eval::run(a, &ctx, out)?,
+    let result = match cli.command {
+        Command::Index(a) => index::run(a, &ctx, out).map(Outcome::from_code),
+        Command::Frameworks(a) => frameworks::run(a, &ctx, out),
+        Command::Show(a) => show::run(a, &ctx, out),
+        Command::Search(a) => search::run(a, &ctx, out),
+        Command::Match(a) => matching::run(a, &ctx, out),
+        Command::Audit(a) => audit::run(a, &ctx, out),
+        Command::Eval(a) => eval::run(a, &ctx, out),
     };
-    out.flush()?;
-    Ok(code)
+    let outcome = match result {
+        Err(CliError::Output(e)) if is_broken_pipe(&e) => Outcome::Success,
+        r => r?,
+    };
+    despite_closed_pipe(outcome, out.flush())
+}
+
+/// `--index` and `ALIGNER_INDEX`: a directory; empty (`ALIGNER_INDEX=`) means the default.
+fn index_dir(s: &str) -> Result<PathBuf, String> {
+    Ok(PathBuf::from(s))
+}
+
+/// The most results `--top` may ask for.
+pub const MAX_TOP: u64 = 10_000;
+
+/// `--top N`: 1 ..= [`MAX_TOP`].
+pub fn top_parser() -> clap::builder::RangedU64ValueParser<usize> {
+    clap::builder::RangedU64ValueParser::<usize>::new().range(1..=MAX_TOP)
+}
+
+/// `--min-score X`: a number in 0..1 (not NaN).
+pub fn unit_interval(s: &str) -> Result<f32, String> {
+    let x: f32 = s.trim().parse().map_err(|_| format!("{s:?} is not a number"))?;
+    if (0.0..=1.0).contains(&x) {
+        Ok(x)
+    } else {
+        Err(format!("{s} is not between 0 and 1"))
+    }
+}
+
+/// `--fail-under PCT`: a percentage in 0..100 (not NaN).
+pub fn percentage(s: &str) -> Result<f64, String> {
+    let x: f64 = s.trim().parse().map_err(|_| format!("{s:?} is not a number"))?;
+    if (0.0..=100.0).contains(&x) {
+        Ok(x)
+    } else {
+        Err(format!("{s} is not a percentage between 0 and 100"))
+    }
 }

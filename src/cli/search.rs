@@ -1,12 +1,12 @@
 //! `aligner search TEXT`: ranked standards for free text.
 
-use super::{CmdResult, Ctx};
+use super::{CmdOutcome, Ctx, Outcome};
 use crate::error::Error;
 use crate::index::search::Search;
 use crate::model::GradeRange;
 use crate::report::table::clip;
 use crate::report::view::{grades_of, StandardView};
-use crate::report::{write_json, write_jsonl, OutputFormat, Table};
+use crate::report::{write_json, write_jsonl, Table};
 use clap::Args as ClapArgs;
 use serde::Serialize;
 use std::io::Write;
@@ -29,15 +29,36 @@ pub struct Args {
     /// Only this subject: math, ela, science ...
     #[arg(long, short = 's')]
     pub subject: Option<String>,
-    /// How many results
-    #[arg(long, short = 'n', default_value_t = 10, value_parser = clap::builder::RangedU64ValueParser::<usize>::new().range(1..))]
+    /// How many results (1 to 10000)
+    #[arg(long, short = 'n', default_value_t = 10, value_parser = super::top_parser())]
     pub top: usize,
     /// Also return headings (domains, clusters, topics) and NGSS supporting elements
     #[arg(long)]
     pub all_kinds: bool,
     /// Output format
     #[arg(long, value_enum, default_value = "table")]
-    pub format: OutputFormat,
+    pub format: Format,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
+pub enum Format {
+    /// Ranked table for people
+    Table,
+    /// One JSON document: {"schema", "query", "results": [{rank, score, standard's keys}...]}
+    Json,
+    /// JSON Lines: one line per result, best first
+    Jsonl,
+    /// One row per result, with a header row
+    Csv,
+    /// Markdown table
+    Md,
+}
+
+/// `search --format json`.
+#[derive(Debug, Serialize)]
+struct SearchJson<'a> {
+    query: &'a str,
+    results: Vec<Row>,
 }
 
 #[derive(Debug, Serialize)]
@@ -56,7 +77,7 @@ pub fn parse_grade(g: &str) -> Result<GradeRange, Error> {
     })
 }
 
-pub fn run(a: Args, ctx: &Ctx, out: &mut dyn Write) -> CmdResult {
+pub fn run(a: Args, ctx: &Ctx, out: &mut dyn Write) -> CmdOutcome {
     if a.text.trim().is_empty() {
         return Err(Error::Usage("the search text is empty".into()).into());
     }
@@ -67,13 +88,14 @@ pub fn run(a: Args, ctx: &Ctx, out: &mut dyn Write) -> CmdResult {
         text: a.text.clone(),
         frameworks,
         grades,
-        subject: a.subject.clone(),
+        // `mathematics` is `math`, as in `match`.
+        subject: a.subject.as_deref().map(crate::align::matcher::normalize_subject),
         all_kinds: a.all_kinds,
         top: a.top,
     })?;
     let c = &lib.corpus;
     match a.format {
-        OutputFormat::Json | OutputFormat::Jsonl => {
+        Format::Json | Format::Jsonl => {
             let rows: Vec<Row> = hits
                 .iter()
                 .enumerate()
@@ -83,15 +105,21 @@ pub fn run(a: Args, ctx: &Ctx, out: &mut dyn Write) -> CmdResult {
                     standard: StandardView::brief(c, h.r),
                 })
                 .collect();
-            if a.format == OutputFormat::Json {
-                write_json(out, &rows)?;
+            if a.format == Format::Json {
+                write_json(
+                    out,
+                    &SearchJson {
+                        query: &a.text,
+                        results: rows,
+                    },
+                )?;
             } else {
                 write_jsonl(out, &rows)?;
             }
         }
         _ => {
-            let mut t = Table::new(["#", "code", "framework", "grades", "score", "text"]);
-            let wide = a.format != OutputFormat::Table;
+            let mut t = Table::new(["#", "code", "framework", "grades", "score", "text"]).wrap(["text"]);
+            let wide = a.format != Format::Table;
             for (i, h) in hits.iter().enumerate() {
                 let s = c.standard(h.r);
                 t.row([
@@ -104,8 +132,8 @@ pub fn run(a: Args, ctx: &Ctx, out: &mut dyn Write) -> CmdResult {
                 ]);
             }
             match a.format {
-                OutputFormat::Csv => t.write_csv(out)?,
-                OutputFormat::Md => t.write_markdown(out)?,
+                Format::Csv => t.write_csv(out)?,
+                Format::Md => t.write_markdown(out)?,
                 _ => {
                     if hits.is_empty() {
                         writeln!(out, "no standard matches {:?}", a.text)?;
@@ -116,5 +144,5 @@ pub fn run(a: Args, ctx: &Ctx, out: &mut dyn Write) -> CmdResult {
             }
         }
     }
-    Ok(0)
+    Ok(Outcome::Success)
 }

@@ -1,9 +1,9 @@
 //! `aligner show CODE`: one standard, its ancestors and its children.
 
-use super::{CmdResult, Ctx};
+use super::{CmdOutcome, Ctx, Outcome};
 use crate::codes::Ref;
 use crate::report::view::{grades_of, StandardView};
-use crate::report::{write_json, write_jsonl, OutputFormat, Table};
+use crate::report::{write_json, write_jsonl, Table};
 use clap::Args as ClapArgs;
 use serde::Serialize;
 use std::io::Write;
@@ -23,7 +23,30 @@ pub struct Args {
     pub framework: Option<String>,
     /// Output format
     #[arg(long, value_enum, default_value = "table")]
-    pub format: OutputFormat,
+    pub format: Format,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
+pub enum Format {
+    /// The standard, its notes, ancestors and children, for people
+    Table,
+    /// One JSON document: {"schema", "code", "found": [{standard, ancestors, children}...]}
+    Json,
+    /// JSON Lines: one line per standard the code names ({standard, ancestors, children})
+    Jsonl,
+    /// One row per standard, ancestor and child, with a header row
+    Csv,
+    /// Markdown table, as csv
+    Md,
+}
+
+/// `show --format json`.
+#[derive(Debug, Serialize)]
+struct ShowJson<'a> {
+    /// The code as asked.
+    code: &'a str,
+    /// Every standard the code names (more than one when it is ambiguous).
+    found: &'a [Shown],
 }
 
 #[derive(Debug, Serialize)]
@@ -34,7 +57,7 @@ struct Shown {
     children: Vec<StandardView>,
 }
 
-pub fn run(a: Args, ctx: &Ctx, out: &mut dyn Write) -> CmdResult {
+pub fn run(a: Args, ctx: &Ctx, out: &mut dyn Write) -> CmdOutcome {
     let lib = ctx.library()?;
     let c = &lib.corpus;
     let fw = a.framework.as_deref().map(|f| c.framework_pos(f)).transpose()?;
@@ -53,9 +76,15 @@ pub fn run(a: Args, ctx: &Ctx, out: &mut dyn Write) -> CmdResult {
         })
         .collect();
     match a.format {
-        OutputFormat::Json => write_json(out, &shown)?,
-        OutputFormat::Jsonl => write_jsonl(out, &shown)?,
-        OutputFormat::Table => {
+        Format::Json => write_json(
+            out,
+            &ShowJson {
+                code: &a.code,
+                found: &shown,
+            },
+        )?,
+        Format::Jsonl => write_jsonl(out, &shown)?,
+        Format::Table => {
             for (i, &r) in found.iter().enumerate() {
                 if i > 0 {
                     writeln!(out)?;
@@ -63,7 +92,7 @@ pub fn run(a: Args, ctx: &Ctx, out: &mut dyn Write) -> CmdResult {
                 write_text(c, r, out)?;
             }
         }
-        OutputFormat::Csv | OutputFormat::Md => {
+        Format::Csv | Format::Md => {
             let mut t = Table::new(["relation", "framework", "code", "kind", "grades", "text"]);
             for &r in &found {
                 let row = |rel: &str, x: Ref| {
@@ -85,14 +114,14 @@ pub fn run(a: Args, ctx: &Ctx, out: &mut dyn Write) -> CmdResult {
                     t.rows.push(row("child", Ref { fw: r.fw, idx: ch }));
                 }
             }
-            if a.format == OutputFormat::Csv {
+            if a.format == Format::Csv {
                 t.write_csv(out)?
             } else {
                 t.write_markdown(out)?
             }
         }
     }
-    Ok(0)
+    Ok(Outcome::Success)
 }
 
 fn write_text(c: &crate::corpus::Corpus, r: Ref, out: &mut dyn Write) -> std::io::Result<()> {

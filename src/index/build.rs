@@ -1,6 +1,22 @@
 //! Building an index: read the frameworks, write tantivy and the stored corpus into a temporary
 //! directory beside the target, and swap it in only when complete. A lock file beside the target
 //! makes a second concurrent build fail at once with [`Error::IndexBusy`].
+//!
+//! Beside an index `DIR` a build uses `DIR.lock` (the build lock, kept), `DIR.tmp-<pid>` (the new
+//! index being written), and, while swapping, `DIR.swap-<pid>` (a marker written before the old
+//! index is moved aside) and `DIR.old-<pid>` (the old index). A build killed between the two
+//! renames leaves the marker and the old index: [`recover`] puts that old index back. Anything else
+//! left by a killed build is stale and removed by the next build ([`tidy`]); an `.old-<pid>`
+//! without its marker is never put back.
+//!
+//! Test hook: with `ALIGNER_TEST_HOLD=<stage>` in the environment, a build stops at that stage,
+//! writes the file `DIR.held` (holding the stage name) and waits until that file is removed (at
+//! most 60 s) before going on. Stages: `read` (the frameworks are read and the temporary directory
+//! exists), `commit` (tantivy is committed), `corpus` (the stored frameworks and `meta.json` are
+//! written), `swap` (between the two renames: the old index is aside, the new one not yet in
+//! place) and `swapped` (the new index is in place, the old one not yet removed); the last two
+//! only when there is an index to replace. The fault tests (`tests/index_faults.rs`) kill a build
+//! there.
 
 use super::schema::{self, Fields};
 use super::{Meta, CORPUS_FILE, META_FILE, TANTIVY_DIR};
@@ -9,6 +25,7 @@ use crate::error::{Error, Result};
 use crate::model::{Framework, Kind};
 use std::fs::{self, File, OpenOptions};
 use std::path::{Path, PathBuf};
+use std::time::{Duration, Instant};
 use tantivy::{Index, IndexWriter, TantivyDocument};
 
 /// What the build is doing, for a progress display.
@@ -70,6 +87,7 @@ impl Drop for TempDir {
 /// Build the index at `dir` from `frameworks`, replacing any index there only once the new one is
 /// complete. The caller holds the lock (see [`lock`]).
 pub fn build(dir: &Path, frameworks: Vec<Framework>, mut meta: Meta, progress: &dyn Fn(Progress)) -> Result<()> {
+    tidy(dir);
     refuse_foreign(dir)?;
     let corpus = Corpus::new(frameworks);
     let n_std: usize = corpus.frameworks.iter().map(|f| f.standards.len()).sum();
@@ -90,6 +108,7 @@ pub fn build(dir: &Path, frameworks: Vec<Framework>, mut meta: Meta, progress: &
     let index = Index::create_in_dir(&tantivy_dir, schema)?;
     schema::register(&index);
     let mut writer: IndexWriter = index.writer_with_num_threads(1, 64_000_000)?;
+    hold(dir, "read");
     for fw in &corpus.frameworks {
         let aliases = crate::shipped::aliases(&fw.id);
         for (pos, s) in fw.standards.iter().enumerate() {
@@ -127,6 +146,7 @@ pub fn build(dir: &Path, frameworks: Vec<Framework>, mut meta: Meta, progress: &
         writer.merge(&ids).wait()?;
     }
     writer.wait_merging_threads()?;
+    hold(dir, "commit");
 
     let corpus_path = tmp_path.join(CORPUS_FILE);
     let f = File::create(&corpus_path).map_err(|e| Error::io(&corpus_path, e))?;
@@ -137,21 +157,77 @@ pub fn build(dir: &Path, frameworks: Vec<Framework>, mut meta: Meta, progress: &
     let meta_path = tmp_path.join(META_FILE);
     fs::write(&meta_path, serde_json::to_vec_pretty(&meta).expect("meta serializes"))
         .map_err(|e| Error::io(&meta_path, e))?;
+    same_modes(&tmp_path);
+    hold(dir, "corpus");
 
-    // Swap: old aside, new in place, old removed.
-    let old = sibling(dir, &format!(".old-{}", std::process::id()));
-    if dir.exists() {
-        fs::rename(dir, &old).map_err(|e| Error::io(dir, e))?;
+    // Swap: marker written, old aside, new in place, marker and old removed.
+    let pid = std::process::id();
+    let old = sibling(dir, &format!(".old-{pid}"));
+    let marker = sibling(dir, &format!(".swap-{pid}"));
+    let had_old = dir.exists();
+    if had_old {
+        File::create(&marker).map_err(|e| Error::io(&marker, e))?;
+        if let Err(e) = fs::rename(dir, &old) {
+            let _ = fs::remove_file(&marker);
+            return Err(Error::io(dir, e));
+        }
+        hold(dir, "swap");
     }
     if let Err(e) = fs::rename(&tmp_path, dir) {
-        let _ = fs::rename(&old, dir);
+        if had_old {
+            let _ = fs::rename(&old, dir);
+            let _ = fs::remove_file(&marker);
+        }
         return Err(Error::io(dir, e));
     }
     let mut tmp = tmp;
     tmp.0 = None;
-    let _ = fs::remove_dir_all(&old);
+    if had_old {
+        hold(dir, "swapped");
+        let _ = fs::remove_file(&marker);
+        let _ = fs::remove_dir_all(&old);
+    }
     progress(Progress::Done);
     Ok(())
+}
+
+/// Give every file of the new index the mode of `corpus.json` (the umask's): tantivy writes
+/// `meta.json` and `.managed.json` with mode 0600, which makes an index unreadable by other users.
+#[cfg(unix)]
+fn same_modes(tmp: &Path) {
+    use std::os::unix::fs::PermissionsExt;
+    let Ok(reference) = fs::metadata(tmp.join(CORPUS_FILE)) else {
+        return;
+    };
+    let mode = reference.permissions().mode() & 0o777;
+    let Ok(entries) = fs::read_dir(tmp.join(TANTIVY_DIR)) else {
+        return;
+    };
+    for e in entries.flatten() {
+        if let Ok(md) = e.metadata() {
+            if md.is_file() && md.permissions().mode() & 0o777 != mode {
+                let _ = fs::set_permissions(e.path(), fs::Permissions::from_mode(mode));
+            }
+        }
+    }
+}
+
+#[cfg(not(unix))]
+fn same_modes(_tmp: &Path) {}
+
+/// The test hook (see the module documentation): stop at `stage` when `ALIGNER_TEST_HOLD` names it.
+fn hold(dir: &Path, stage: &str) {
+    if std::env::var_os("ALIGNER_TEST_HOLD").is_none_or(|v| v != stage) {
+        return;
+    }
+    let marker = sibling(dir, ".held");
+    if fs::write(&marker, stage).is_err() {
+        return;
+    }
+    let until = Instant::now() + Duration::from_secs(60);
+    while marker.exists() && Instant::now() < until {
+        std::thread::sleep(Duration::from_millis(20));
+    }
 }
 
 /// Never replace a directory that holds something other than an aligner index.
@@ -160,7 +236,7 @@ fn refuse_foreign(dir: &Path) -> Result<()> {
         return Ok(());
     }
     let empty = fs::read_dir(dir).map(|mut r| r.next().is_none()).unwrap_or(false);
-    if !empty && !dir.join(META_FILE).exists() {
+    if !empty && !looks_like_index(dir) {
         return Err(Error::Index {
             dir: dir.to_path_buf(),
             msg: "the directory exists and is not an aligner index; choose another --index directory".into(),
@@ -169,21 +245,102 @@ fn refuse_foreign(dir: &Path) -> Result<()> {
     Ok(())
 }
 
+/// `dir` holds an aligner index, possibly a damaged one: it has its `meta.json`, its stored
+/// frameworks or its `tantivy` folder.
+pub(crate) fn looks_like_index(dir: &Path) -> bool {
+    dir.join(META_FILE).exists() || dir.join(CORPUS_FILE).exists() || dir.join(TANTIVY_DIR).is_dir()
+}
+
+/// What a build leaves beside `dir`: `tmp`, `old` or `swap`, and the pid of that build.
+fn leftover(dir: &Path, file_name: &str) -> Option<(&'static str, u32)> {
+    let name = dir.file_name()?.to_string_lossy().into_owned();
+    let rest = file_name.strip_prefix(&name)?.strip_prefix('.')?;
+    for kind in ["tmp", "old", "swap"] {
+        if let Some(pid) = rest.strip_prefix(kind).and_then(|r| r.strip_prefix('-')) {
+            if !pid.is_empty() && pid.bytes().all(|b| b.is_ascii_digit()) {
+                return pid.parse().ok().map(|p| (kind, p));
+            }
+        }
+    }
+    None
+}
+
+/// The leftovers beside `dir`: (kind, pid, path).
+fn leftovers(dir: &Path) -> Vec<(&'static str, u32, PathBuf)> {
+    let Ok(entries) = fs::read_dir(parent_of(dir)) else {
+        return Vec::new();
+    };
+    let mut out: Vec<_> = entries
+        .flatten()
+        .filter_map(|e| {
+            let (kind, pid) = leftover(dir, &e.file_name().to_string_lossy())?;
+            Some((kind, pid, e.path()))
+        })
+        .collect();
+    out.sort();
+    out
+}
+
+/// Whether process `pid` is running (Linux: `/proc/<pid>` exists). Without `/proc` it is taken
+/// as not running: the caller holds the build lock, which every build holds while it runs.
+fn running(pid: u32) -> bool {
+    if pid == std::process::id() {
+        return true;
+    }
+    let proc = Path::new("/proc");
+    proc.join("self").exists() && proc.join(pid.to_string()).exists()
+}
+
+/// With the build lock held: put back an index whose build was killed between its two renames,
+/// then remove what killed builds left beside `dir` (temporary directories, old indexes and
+/// markers of builds that are no longer running).
+pub fn tidy(dir: &Path) {
+    recover_locked(dir);
+    for (_, pid, path) in leftovers(dir) {
+        if running(pid) {
+            continue;
+        }
+        let _ = if path.is_dir() {
+            fs::remove_dir_all(&path)
+        } else {
+            fs::remove_file(&path)
+        };
+    }
+}
+
 /// If a build was killed between its two renames, the previous index sits beside the target as
-/// `<dir>.old-<pid>`: put it back.
+/// `<dir>.old-<pid>` with the marker `<dir>.swap-<pid>`: put it back. Does nothing when `dir`
+/// exists, or when another process holds the build lock (that build is not finished).
 pub fn recover(dir: &Path) {
     if dir.exists() {
         return;
     }
-    let parent = parent_of(dir);
-    let Some(name) = dir.file_name().map(|n| n.to_string_lossy().into_owned()) else {
+    if let Ok(_lock) = lock(dir) {
+        recover_locked(dir);
+    }
+}
+
+fn recover_locked(dir: &Path) {
+    if dir.exists() {
         return;
-    };
-    let Ok(entries) = fs::read_dir(&parent) else { return };
-    for e in entries.flatten() {
-        let n = e.file_name().to_string_lossy().into_owned();
-        if n.starts_with(&format!("{name}.old-")) && e.path().join(META_FILE).exists() {
-            let _ = fs::rename(e.path(), dir);
+    }
+    let found = leftovers(dir);
+    // The most recent swap first (pids are not ordered; markers' times are).
+    let mut swaps: Vec<(std::time::SystemTime, u32, PathBuf)> = found
+        .iter()
+        .filter(|(kind, _, _)| *kind == "swap")
+        .map(|(_, pid, p)| {
+            let t = fs::metadata(p)
+                .and_then(|m| m.modified())
+                .unwrap_or(std::time::UNIX_EPOCH);
+            (t, *pid, p.clone())
+        })
+        .collect();
+    swaps.sort();
+    for (_, pid, marker) in swaps.into_iter().rev() {
+        let old = sibling(dir, &format!(".old-{pid}"));
+        if old.join(META_FILE).exists() && fs::rename(&old, dir).is_ok() {
+            let _ = fs::remove_file(&marker);
             return;
         }
     }

@@ -2,26 +2,44 @@
 //! (`corpus.json`) and a `meta.json` saying what it was built from.
 //!
 //! Location: `--index DIR`, else `$ALIGNER_INDEX`, else `$XDG_CACHE_HOME/aligner/index`, else
-//! `$HOME/.cache/aligner/index`, else `.aligner-index` in the working directory. An index built
-//! from the shipped data by another version of aligner is rebuilt when opened.
+//! `$HOME/.cache/aligner/index`, else `.aligner-index` in the working directory.
+//!
+//! Faults and upgrades:
+//! - An index built by another version (another [`schema::version`]) is rebuilt when opened from
+//!   what it was built from: the shipped data, or the user's files recorded in `meta.json` (as
+//!   absolute paths, with the `--format` used). When those files are gone it is left alone and the
+//!   error says how to rebuild it; it is never replaced by the shipped data.
+//! - Reading needs no write access: the index is opened through [`ReadOnlyDir`], which takes no
+//!   lock (an index directory is never written in place, see [`build`]).
+//! - A damaged index (a file missing or corrupted) is reported as such, naming the directory and
+//!   `aligner index --rebuild` ([`rebuild`]), which rebuilds it without anything being deleted
+//!   by hand.
 
 pub mod build;
 pub mod schema;
 pub mod search;
 
 use crate::corpus::Corpus;
-use crate::error::{Error, Result};
+use crate::error::{Error, Location, Result};
 use crate::ingest::standards::{self, Format};
 use crate::model::Framework;
 use crate::shipped;
 use schema::Fields;
 use serde::{Deserialize, Serialize};
 use std::path::{Path, PathBuf};
-use tantivy::{Index, IndexReader, ReloadPolicy};
+use std::sync::Arc;
+use tantivy::directory::error::{DeleteError, LockError, OpenDirectoryError, OpenReadError, OpenWriteError};
+use tantivy::directory::{
+    Directory, DirectoryLock, FileHandle, Lock, MmapDirectory, WatchCallback, WatchHandle, WritePtr,
+};
+use tantivy::{Index, IndexReader, ReloadPolicy, TantivyError};
 
 pub const META_FILE: &str = "meta.json";
 pub const CORPUS_FILE: &str = "corpus.json";
 pub const TANTIVY_DIR: &str = "tantivy";
+
+/// What `sources` holds for an index of the shipped data.
+pub const SHIPPED_SOURCE: &str = "(shipped data/standards)";
 
 /// What an index was built from.
 #[derive(Debug, Clone, Serialize, Deserialize, PartialEq)]
@@ -30,11 +48,97 @@ pub struct Meta {
     pub schema_version: u32,
     /// The shipped data's fingerprint when built from it; `None` when built from user files.
     pub shipped: Option<String>,
+    /// The files and folders it was built from: absolute, canonical paths (indexes built before
+    /// aligner recorded them so hold the paths as given), or [`SHIPPED_SOURCE`].
     pub sources: Vec<String>,
+    /// The `--format` given when it was built (its command-line name), if any.
+    #[serde(default)]
+    pub format: Option<String>,
     #[serde(default)]
     pub frameworks: Vec<String>,
     #[serde(default)]
     pub standards: usize,
+}
+
+impl Meta {
+    /// Built from the shipped data (rather than from the user's files).
+    pub fn is_shipped(&self) -> bool {
+        self.shipped.is_some()
+    }
+
+    /// Up to date for this aligner: same index schema, and the same shipped data when built from it.
+    pub fn is_current(&self) -> bool {
+        self.schema_version == schema::version() && self.shipped.as_ref().is_none_or(|f| *f == shipped::fingerprint())
+    }
+
+    /// "aligner 0.1.0, index version 12", and this aligner's index version when it differs.
+    pub fn built_by(&self) -> String {
+        let mut s = format!(
+            "aligner {}, index version {}",
+            self.aligner_version, self.schema_version
+        );
+        if self.schema_version != schema::version() {
+            s.push_str(&format!("; this aligner writes version {}", schema::version()));
+        }
+        s
+    }
+
+    /// The recorded `--format`.
+    pub fn format(&self) -> Option<Format> {
+        use clap::ValueEnum;
+        self.format.as_deref().and_then(|f| Format::from_str(f, true).ok())
+    }
+
+    /// The recorded sources as paths to read again, when every one of them is an absolute path
+    /// that still exists; else the ones that cannot be read again, each with why, as `Err`.
+    pub fn source_paths(&self) -> std::result::Result<Vec<PathBuf>, Vec<String>> {
+        let bad: Vec<String> = self
+            .sources
+            .iter()
+            .filter_map(|s| {
+                let p = Path::new(s.as_str());
+                if !p.is_absolute() {
+                    Some(format!("{s} (recorded as a relative path)"))
+                } else if !p.exists() {
+                    Some(format!("{s} (gone)"))
+                } else {
+                    None
+                }
+            })
+            .collect();
+        if self.is_shipped() || !bad.is_empty() {
+            return Err(bad);
+        }
+        if self.sources.is_empty() {
+            return Err(vec!["(no sources recorded)".into()]);
+        }
+        Ok(self.sources.iter().map(PathBuf::from).collect())
+    }
+
+    /// The `aligner index …` command that rebuilds it from its recorded sources.
+    pub fn index_command(&self) -> String {
+        let mut c = String::from("aligner index");
+        if let Some(f) = &self.format {
+            c.push_str(" --format ");
+            c.push_str(f);
+        }
+        for s in &self.sources {
+            c.push(' ');
+            c.push_str(&shell_quote(s));
+        }
+        c
+    }
+}
+
+fn shell_quote(s: &str) -> String {
+    if !s.is_empty()
+        && s.chars()
+            .all(|c| c.is_ascii_alphanumeric() || matches!(c, '/' | '.' | '_' | '-' | '+' | ',' | ':' | '@'))
+    {
+        s.to_string()
+    } else {
+        format!("'{}'", s.replace('\'', r"'\''"))
+    }
 }
 
 /// The default index directory (without `--index` or `ALIGNER_INDEX`).
@@ -96,11 +200,23 @@ pub fn read_paths(
     Ok(out)
 }
 
+/// A standards file must be a regular file (or a symlink to one), so that the index can be
+/// rebuilt from it later: a FIFO, a device or a process substitution is refused.
+fn not_regular(p: &Path) -> Error {
+    Error::input(
+        Location::file(p),
+        "not a regular file or folder (aligner reads standards from files it can read again to rebuild the index; save it to a file first)",
+    )
+}
+
 fn collect_files(p: &Path, out: &mut Vec<PathBuf>) -> Result<()> {
     let md = std::fs::metadata(p).map_err(|e| Error::io(p, e))?;
     if md.is_file() {
         out.push(p.to_path_buf());
         return Ok(());
+    }
+    if !md.is_dir() {
+        return Err(not_regular(p));
     }
     let mut entries: Vec<PathBuf> = std::fs::read_dir(p)
         .map_err(|e| Error::io(p, e))?
@@ -117,35 +233,151 @@ fn collect_files(p: &Path, out: &mut Vec<PathBuf>) -> Result<()> {
                 .as_deref(),
             Some("json" | "xml" | "rdf" | "csv")
         ) {
+            if !e.is_file() {
+                return Err(not_regular(&e));
+            }
             out.push(e);
         }
     }
     Ok(())
 }
 
-/// Build the index at `dir` from the shipped corpus or from `paths`.
+/// The outcome of a build: what was written, from what, and the readers' warnings.
+#[derive(Debug, Clone)]
+pub struct Built {
+    pub meta: Meta,
+    /// What it was built from, for a message: "the shipped data", the files, or the frameworks
+    /// that were stored in the index.
+    pub from: String,
+    /// What the readers repaired or found doubtful (see [`Framework::warnings`]; each names its
+    /// file).
+    pub warnings: Vec<String>,
+}
+
+/// Build the index at `dir` from the shipped corpus (no `paths`) or from `paths`.
 pub fn build_from(
     dir: &Path,
     paths: &[PathBuf],
     format: Option<Format>,
     progress: &dyn Fn(build::Progress),
-) -> Result<Meta> {
+) -> Result<Built> {
     let _lock = build::lock(dir)?;
-    let (frameworks, meta) = if paths.is_empty() {
-        progress(build::Progress::Reading("shipped standards".into()));
-        (
-            read_shipped()?,
-            new_meta(Some(shipped::fingerprint()), vec!["(shipped data/standards)".into()]),
-        )
-    } else {
-        let fws = read_paths(paths, format, progress)?;
-        (
-            fws,
-            new_meta(None, paths.iter().map(|p| p.display().to_string()).collect()),
-        )
-    };
+    build::tidy(dir);
+    build_locked(dir, paths, format, progress)
+}
+
+/// [`build_from`] with the lock held.
+fn build_locked(
+    dir: &Path,
+    paths: &[PathBuf],
+    format: Option<Format>,
+    progress: &dyn Fn(build::Progress),
+) -> Result<Built> {
+    if paths.is_empty() {
+        return build_shipped(dir, progress);
+    }
+    // Recorded as absolute, canonical paths, so that a later version can read them again.
+    let mut sources = Vec::new();
+    for p in paths {
+        let md = std::fs::metadata(p).map_err(|e| Error::io(p, e))?;
+        if !md.is_file() && !md.is_dir() {
+            return Err(not_regular(p));
+        }
+        let c = std::fs::canonicalize(p).map_err(|e| Error::io(p, e))?;
+        sources.push(c.to_string_lossy().into_owned());
+    }
+    let fws = read_paths(paths, format, progress)?;
+    let mut meta = new_meta(None, sources);
+    meta.format = format.and_then(|f| {
+        use clap::ValueEnum;
+        f.to_possible_value().map(|v| v.get_name().to_string())
+    });
+    let from = meta.sources.join(", ");
+    finish(dir, fws, meta, from, progress)
+}
+
+fn build_shipped(dir: &Path, progress: &dyn Fn(build::Progress)) -> Result<Built> {
+    progress(build::Progress::Reading("shipped standards".into()));
+    let meta = new_meta(Some(shipped::fingerprint()), vec![SHIPPED_SOURCE.into()]);
+    finish(dir, read_shipped()?, meta, "the shipped data".into(), progress)
+}
+
+fn finish(
+    dir: &Path,
+    frameworks: Vec<Framework>,
+    meta: Meta,
+    from: String,
+    progress: &dyn Fn(build::Progress),
+) -> Result<Built> {
+    let warnings = frameworks.iter().flat_map(|f| f.warnings.iter().cloned()).collect();
     build::build(dir, frameworks, meta, progress)?;
-    read_meta(dir)
+    Ok(Built {
+        meta: read_meta(dir)?,
+        from,
+        warnings,
+    })
+}
+
+/// `aligner index --rebuild`: rebuild the index at `dir` from what it was built from, whatever
+/// state it is in, without the user deleting anything:
+/// - built from the shipped data: from the shipped data;
+/// - built from files that all still exist: from them (with the recorded `--format`);
+/// - otherwise, when its stored frameworks (`corpus.json`) can be read: from those;
+/// - with neither `meta.json` nor readable stored frameworks (or no index at all): from the
+///   shipped data.
+///
+/// Refuses only when the index was built from files that are gone and its stored frameworks
+/// cannot be read.
+pub fn rebuild(dir: &Path, progress: &dyn Fn(build::Progress)) -> Result<Built> {
+    let _lock = build::lock(dir)?;
+    build::tidy(dir);
+    let meta = read_meta(dir).ok();
+    let stored = || read_corpus(dir);
+    match meta {
+        Some(m) if m.is_shipped() => build_shipped(dir, progress),
+        Some(m) => match m.source_paths() {
+            Ok(paths) => build_locked(dir, &paths, m.format(), progress),
+            Err(gone) => match stored() {
+                Ok(fws) => {
+                    let from = format!(
+                        "the frameworks stored in the index (its sources cannot be read again: {})",
+                        gone.join(", ")
+                    );
+                    let mut meta = new_meta(None, m.sources.clone());
+                    meta.format = m.format.clone();
+                    finish(dir, fws, meta, from, progress)
+                }
+                Err(e) => Err(Error::Index {
+                    dir: dir.to_path_buf(),
+                    msg: format!(
+                        "cannot rebuild it: its sources cannot be read again ({}) and its stored frameworks cannot be read ({}); run `aligner index` with the standards files",
+                        gone.join(", "),
+                        short(&e.to_string())
+                    ),
+                }),
+            },
+        },
+        None => match stored() {
+            Ok(fws) if is_shipped_set(&fws) => build_shipped(dir, progress),
+            Ok(fws) => {
+                let sources = fws.iter().map(|f| f.source.clone()).collect();
+                let from = "the frameworks stored in the index (its meta.json was unreadable)".to_string();
+                finish(dir, fws, new_meta(None, sources), from, progress)
+            }
+            Err(_) => build_shipped(dir, progress),
+        },
+    }
+}
+
+/// The stored frameworks are exactly the shipped ones (same ids, same sources).
+fn is_shipped_set(fws: &[Framework]) -> bool {
+    let key = |f: &Framework| (f.id.clone(), f.source.clone());
+    let mut have: Vec<_> = fws.iter().map(key).collect();
+    have.sort();
+    let Ok(shipped) = read_shipped() else { return false };
+    let mut want: Vec<_> = shipped.iter().map(key).collect();
+    want.sort();
+    have == want
 }
 
 fn new_meta(shipped: Option<String>, sources: Vec<String>) -> Meta {
@@ -154,18 +386,143 @@ fn new_meta(shipped: Option<String>, sources: Vec<String>) -> Meta {
         schema_version: schema::version(),
         shipped,
         sources,
+        format: None,
         frameworks: Vec::new(),
         standards: 0,
     }
 }
 
+/// "damaged (…); rebuild it with `aligner index --rebuild`".
+fn damaged(dir: &Path, reason: impl std::fmt::Display) -> Error {
+    Error::Index {
+        dir: dir.to_path_buf(),
+        msg: format!("damaged ({reason}); rebuild it with `aligner index --rebuild`"),
+    }
+}
+
+/// A file of the index that cannot be read: damaged when it is missing or malformed; a plain I/O
+/// error (permission denied, …) otherwise.
+fn unreadable(dir: &Path, path: &Path, e: std::io::Error) -> Error {
+    if e.kind() == std::io::ErrorKind::NotFound {
+        damaged(dir, format!("{} is missing", rel(dir, path)))
+    } else {
+        Error::Index {
+            dir: dir.to_path_buf(),
+            msg: format!("cannot read {}: {e}", rel(dir, path)),
+        }
+    }
+}
+
+fn rel(dir: &Path, p: &Path) -> String {
+    p.strip_prefix(dir).unwrap_or(p).display().to_string()
+}
+
+/// The first line of a message, at most 160 characters.
+fn short(s: &str) -> String {
+    let line = s.lines().next().unwrap_or_default();
+    match line.char_indices().nth(160) {
+        Some((i, _)) => format!("{}…", &line[..i]),
+        None => line.to_string(),
+    }
+}
+
 fn read_meta(dir: &Path) -> Result<Meta> {
     let p = dir.join(META_FILE);
-    let bytes = std::fs::read(&p).map_err(|e| Error::io(&p, e))?;
-    serde_json::from_slice(&bytes).map_err(|e| Error::Index {
-        dir: dir.to_path_buf(),
-        msg: format!("{META_FILE}: {e}; rebuild it with `aligner index`"),
-    })
+    let bytes = std::fs::read(&p).map_err(|e| unreadable(dir, &p, e))?;
+    serde_json::from_slice(&bytes).map_err(|e| damaged(dir, format!("{META_FILE}: {e}")))
+}
+
+fn read_corpus(dir: &Path) -> Result<Vec<Framework>> {
+    let p = dir.join(CORPUS_FILE);
+    let bytes = std::fs::read(&p).map_err(|e| unreadable(dir, &p, e))?;
+    serde_json::from_slice(&bytes).map_err(|e| damaged(dir, format!("{CORPUS_FILE}: {e}")))
+}
+
+/// A tantivy error raised while opening the index, said in a few words, naming the file.
+fn open_failure(dir: &Path, e: TantivyError) -> Error {
+    let name = |p: &Path| {
+        format!(
+            "{TANTIVY_DIR}/{}",
+            p.file_name().map(|n| n.to_string_lossy()).unwrap_or_default()
+        )
+    };
+    let reason = match &e {
+        TantivyError::OpenReadError(OpenReadError::FileDoesNotExist(p)) => format!("{} is missing", name(p)),
+        TantivyError::OpenReadError(OpenReadError::IoError { io_error, filepath }) => match io_error.kind() {
+            std::io::ErrorKind::InvalidData | std::io::ErrorKind::UnexpectedEof => {
+                format!("{} is truncated or corrupted", name(filepath))
+            }
+            std::io::ErrorKind::PermissionDenied => {
+                return Error::Index {
+                    dir: dir.to_path_buf(),
+                    msg: format!("cannot read {}: {io_error}", name(filepath)),
+                }
+            }
+            _ => format!("{}: {}", name(filepath), short(&io_error.to_string())),
+        },
+        TantivyError::OpenReadError(OpenReadError::IncompatibleIndex(_)) | TantivyError::IncompatibleIndex(_) => {
+            "written by an incompatible version of the search engine".into()
+        }
+        TantivyError::OpenDirectoryError(OpenDirectoryError::DoesNotExist(_)) => {
+            format!("the {TANTIVY_DIR} folder is missing")
+        }
+        TantivyError::OpenDirectoryError(OpenDirectoryError::NotADirectory(_)) => {
+            format!("{TANTIVY_DIR} is not a folder")
+        }
+        TantivyError::DataCorruption(c) => short(&format!("{c:?}")),
+        other => short(&other.to_string()),
+    };
+    damaged(dir, reason)
+}
+
+/// The tantivy directory of an index opened for reading: reads go to an [`MmapDirectory`];
+/// nothing is written, and no lock is taken (tantivy's reader takes `.tantivy-meta.lock`, which
+/// only guards against a writer's garbage collection; an aligner index is never written in place),
+/// so that a read-only index can be searched.
+#[derive(Debug, Clone)]
+pub struct ReadOnlyDir(MmapDirectory);
+
+impl ReadOnlyDir {
+    pub fn open(path: &Path) -> std::result::Result<ReadOnlyDir, OpenDirectoryError> {
+        MmapDirectory::open(path).map(ReadOnlyDir)
+    }
+}
+
+fn read_only_error() -> std::io::Error {
+    std::io::Error::new(std::io::ErrorKind::PermissionDenied, "the index is opened read-only")
+}
+
+impl Directory for ReadOnlyDir {
+    fn get_file_handle(&self, path: &Path) -> std::result::Result<Arc<dyn FileHandle>, OpenReadError> {
+        self.0.get_file_handle(path)
+    }
+    fn delete(&self, path: &Path) -> std::result::Result<(), DeleteError> {
+        Err(DeleteError::IoError {
+            io_error: Arc::new(read_only_error()),
+            filepath: path.to_path_buf(),
+        })
+    }
+    fn exists(&self, path: &Path) -> std::result::Result<bool, OpenReadError> {
+        self.0.exists(path)
+    }
+    fn open_write(&self, path: &Path) -> std::result::Result<WritePtr, OpenWriteError> {
+        Err(OpenWriteError::wrap_io_error(read_only_error(), path.to_path_buf()))
+    }
+    fn atomic_read(&self, path: &Path) -> std::result::Result<Vec<u8>, OpenReadError> {
+        self.0.atomic_read(path)
+    }
+    fn atomic_write(&self, _path: &Path, _data: &[u8]) -> std::io::Result<()> {
+        Err(read_only_error())
+    }
+    fn sync_directory(&self) -> std::io::Result<()> {
+        Ok(())
+    }
+    fn acquire_lock(&self, _lock: &Lock) -> std::result::Result<DirectoryLock, LockError> {
+        Ok(DirectoryLock::from(Box::new(())))
+    }
+    fn watch(&self, _cb: WatchCallback) -> tantivy::Result<WatchHandle> {
+        Ok(WatchHandle::empty())
+    }
 }
 
 /// An opened index: the frameworks and the tantivy searcher.
@@ -176,49 +533,96 @@ pub struct Library {
     pub index: Index,
     pub reader: IndexReader,
     pub fields: Fields,
+    /// Set when opening rebuilt an index built by another aligner version: what was done, for
+    /// the command line to tell the user ("rebuilt the index at DIR from …").
+    pub rebuilt: Option<String>,
 }
 
 impl Library {
-    /// Open the index at `dir`. When there is none (or it was built from the shipped data by
-    /// another version), build it from the shipped data first.
+    /// Open the index at `dir`. When there is none, build it from the shipped data first. When it
+    /// was built by another version of aligner, rebuild it from what it was built from (see
+    /// [`Library::rebuilt`]): the shipped data, or the user's files when they all still exist;
+    /// if they do not, fail with a message saying how to rebuild it (never from the shipped data).
     pub fn open_or_build(dir: &Path, progress: &dyn Fn(build::Progress)) -> Result<Library> {
         build::recover(dir);
-        let stale = match read_meta(dir) {
+        let mut rebuilt = None;
+        let attempt = match read_meta(dir) {
+            Ok(m) if m.is_current() => Ok(()),
+            Ok(m) if m.is_shipped() => {
+                rebuilt = Some(format!(
+                    "rebuilt the index at {} from the shipped data (it was built by {})",
+                    dir.display(),
+                    m.built_by()
+                ));
+                build_from(dir, &[], None, progress).map(drop)
+            }
             Ok(m) => {
-                m.schema_version != schema::version()
-                    || m.shipped.as_ref().is_some_and(|f| *f != shipped::fingerprint())
+                let paths = m.source_paths().map_err(|gone| Error::Index {
+                    dir: dir.to_path_buf(),
+                    msg: format!(
+                        "built by another aligner version ({}) from {}, and cannot be rebuilt from them: {}; run `{}` (or `aligner index --rebuild` to rebuild it from the frameworks stored in it)",
+                        m.built_by(),
+                        m.sources.join(", "),
+                        gone.join(", "),
+                        m.index_command()
+                    ),
+                })?;
+                rebuilt = Some(format!(
+                    "rebuilt the index at {} from {} (it was built by {})",
+                    dir.display(),
+                    m.sources.join(", "),
+                    m.built_by()
+                ));
+                build_from(dir, &paths, m.format(), progress)
+                    .map(drop)
+                    .map_err(|e| match e {
+                        e @ Error::IndexBusy { .. } => e,
+                        e => Error::Index {
+                            dir: dir.to_path_buf(),
+                            msg: format!(
+                                "built by another aligner version ({}); rebuilding it from {} failed: {e}",
+                                m.built_by(),
+                                m.sources.join(", ")
+                            ),
+                        },
+                    })
             }
-            Err(_) => !dir.join(META_FILE).exists(),
+            // No index yet (or an empty directory): build it from the shipped data.
+            Err(_) if is_empty_or_missing(dir) => build_from(dir, &[], None, progress).map(drop),
+            // A damaged index: say so (opening names what is wrong).
+            Err(e) if build::looks_like_index(dir) => return Err(e),
+            // Something else: the build refuses to replace it.
+            Err(_) => build_from(dir, &[], None, progress).map(drop),
         };
-        if stale {
-            match build_from(dir, &[], None, progress) {
-                Ok(_) => {}
-                // Someone else is building it: wait for them, then open.
-                Err(Error::IndexBusy { .. }) => {
-                    let _l = wait_lock(dir)?;
-                }
-                Err(e) => return Err(e),
+        match attempt {
+            Ok(()) => {}
+            // Someone else is building it: wait for them, then open.
+            Err(Error::IndexBusy { .. }) => {
+                let _l = wait_lock(dir)?;
+                build::tidy(dir);
+                rebuilt = None;
             }
+            Err(e) => return Err(e),
         }
-        Library::open(dir)
+        let mut lib = Library::open(dir)?;
+        lib.rebuilt = rebuilt;
+        Ok(lib)
     }
 
-    /// Open an existing index.
+    /// Open an existing index, read-only.
     pub fn open(dir: &Path) -> Result<Library> {
         let meta = read_meta(dir)?;
-        let err = |msg: String| Error::Index {
-            dir: dir.to_path_buf(),
-            msg,
-        };
-        let corpus_path = dir.join(CORPUS_FILE);
-        let bytes = std::fs::read(&corpus_path).map_err(|e| Error::io(&corpus_path, e))?;
-        let frameworks: Vec<Framework> = serde_json::from_slice(&bytes)
-            .map_err(|e| err(format!("{CORPUS_FILE}: {e}; rebuild it with `aligner index`")))?;
-        let index = Index::open_in_dir(dir.join(TANTIVY_DIR))?;
+        let frameworks = read_corpus(dir)?;
+        let fail = |e| open_failure(dir, e);
+        let tantivy_dir = ReadOnlyDir::open(&dir.join(TANTIVY_DIR)).map_err(|e| fail(e.into()))?;
+        let index = Index::open(tantivy_dir).map_err(fail)?;
         schema::register(&index);
-        let fields =
-            Fields::from_schema(&index.schema()).map_err(|e| err(format!("{e}; rebuild it with `aligner index`")))?;
-        let reader = index.reader_builder().reload_policy(ReloadPolicy::Manual).try_into()?;
+        let fields = Fields::from_schema(&index.schema()).map_err(fail)?;
+        let reader = index
+            .reader_builder()
+            .reload_policy(ReloadPolicy::Manual)
+            .try_into()
+            .map_err(fail)?;
         Ok(Library {
             dir: dir.to_path_buf(),
             meta,
@@ -226,7 +630,15 @@ impl Library {
             index,
             reader,
             fields,
+            rebuilt: None,
         })
+    }
+}
+
+fn is_empty_or_missing(dir: &Path) -> bool {
+    match std::fs::read_dir(dir) {
+        Ok(mut r) => r.next().is_none(),
+        Err(e) => e.kind() == std::io::ErrorKind::NotFound,
     }
 }
 

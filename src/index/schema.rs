@@ -7,7 +7,7 @@ use tantivy::schema::{
     Field, IndexRecordOption, Schema, TextFieldIndexing, TextOptions, FAST, INDEXED, STORED, STRING,
 };
 use tantivy::tokenizer::{
-    Language, LowerCaser, RemoveLongFilter, SimpleTokenizer, StopWordFilter, TextAnalyzer, Token, TokenFilter,
+    LowerCaser, RemoveLongFilter, SimpleTokenizer, StopWordFilter, TextAnalyzer, Token, TokenFilter,
     TokenStream, Tokenizer,
 };
 use tantivy::Index;
@@ -43,11 +43,17 @@ pub fn analyzer() -> TextAnalyzer {
         .filter(RemoveLongFilter::limit(40))
         .filter(LowerCaser)
         .dynamic();
-    if let Some(stop) = StopWordFilter::new(Language::English) {
-        b = b.filter_dynamic(stop);
-    }
+    b = b.filter_dynamic(StopWordFilter::remove(STOP_WORDS.iter().map(|w| w.to_string())));
     b.filter_dynamic(MathStemmer).build()
 }
+
+/// English stop words: the list tantivy's `StopWordFilter::new(Language::English)` uses (Apache
+/// Lucene's `EnglishAnalyzer`), kept here so that tantivy builds without its stemmer languages.
+pub const STOP_WORDS: &[&str] = &[
+    "a", "an", "and", "are", "as", "at", "be", "but", "by", "for", "if", "in", "into", "is", "it", "no", "not",
+    "of", "on", "or", "such", "that", "the", "their", "then", "there", "these", "they", "this", "to", "was",
+    "will", "with",
+];
 
 const WORD_FORMS: &str = include_str!("../../data/matching/word-forms.tsv");
 

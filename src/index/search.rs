@@ -117,7 +117,13 @@ impl Library {
         }
         let query = BooleanQuery::new(clauses);
         let searcher = self.reader.searcher();
-        let top = searcher.search(&query, &TopDocs::with_limit(s.top).order_by_score())?;
+        // TopDocs reserves room for `top` hits up front: never more than there are documents
+        // (`--top 4294967296` would allocate 34 GB, and 2^60 overflows).
+        let limit = usize::try_from(searcher.num_docs()).unwrap_or(usize::MAX).min(s.top);
+        if limit == 0 {
+            return Ok(Vec::new());
+        }
+        let top = searcher.search(&query, &TopDocs::with_limit(limit).order_by_score())?;
         let mut out = Vec::with_capacity(top.len());
         for (score, addr) in top {
             let d: TantivyDocument = searcher.doc(addr)?;

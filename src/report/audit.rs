@@ -1,5 +1,5 @@
-//! The audit report: the JSON document (schema in the README), and its table, CSV and Markdown
-//! renderings.
+//! The audit report: the JSON document (schema in the README), its JSON Lines record stream, and
+//! its table, CSV and Markdown renderings.
 
 use super::coverage::{Coverage, Rollup, Status};
 use super::matches::{code_of, unit_name};
@@ -165,7 +165,9 @@ pub fn build(c: &Corpus, units: &[Unit], al: &[UnitAlignment], cov: &Coverage, f
                     .filter(|m| m.score >= cov.min_score)
                     .map(|m| code_of(c, super::coverage::counted_node(c, m.r)))
                     .collect();
-                s.dedup();
+                // Two sub-standards of one standard count for it once, where it first comes.
+                let mut seen = std::collections::HashSet::new();
+                s.retain(|code| seen.insert(code.clone()));
                 UnitCoverageJson {
                     id: u.id.clone(),
                     title: unit_name(u),
@@ -217,7 +219,7 @@ pub fn csv_table(c: &Corpus, cov: &Coverage, units: &[Unit]) -> Table {
 }
 
 fn rollup_table(rows: &[Rollup], key: &str, width: usize) -> Table {
-    let mut t = Table::new([key, "title", "standards", "covered", "weak", "gaps", "covered %"]);
+    let mut t = Table::new([key, "title", "standards", "covered", "weak", "gaps", "covered %"]).wrap(["title"]);
     for r in rows {
         t.row([
             r.key.clone(),
@@ -233,7 +235,7 @@ fn rollup_table(rows: &[Rollup], key: &str, width: usize) -> Table {
 }
 
 fn gap_table(c: &Corpus, cov: &Coverage, width: usize) -> Table {
-    let mut t = Table::new(["gap", "grades", "standard"]);
+    let mut t = Table::new(["gap", "grades", "standard"]).wrap(["standard"]);
     for sc in cov.gaps() {
         t.row([
             code_of(c, sc.r),
@@ -244,20 +246,29 @@ fn gap_table(c: &Corpus, cov: &Coverage, width: usize) -> Table {
     t
 }
 
+/// `16 of 28 standards covered (57.1%), 4 weak, 8 gaps` (within 80 columns).
 fn headline(j: &AuditJson) -> String {
     format!(
-        "{} of {} standards covered ({:.1}%); weak: {}, gaps: {} — {}, {} units",
+        "{} of {} standards covered ({:.1}%), {} weak, {} {}",
         j.summary.covered,
         j.summary.standards,
         j.summary.coverage_pct,
         j.summary.weak,
         j.summary.gaps,
-        j.scope.frameworks.join(", ")
-            + &j.scope
-                .grades
-                .as_ref()
-                .map(|g| format!(" grade {g}"))
-                .unwrap_or_default(),
+        if j.summary.gaps == 1 { "gap" } else { "gaps" },
+    )
+}
+
+/// `ccss-math grade 4, 33 units`.
+fn scope_line(j: &AuditJson) -> String {
+    format!(
+        "{}{}, {} units",
+        j.scope.frameworks.join(", "),
+        j.scope
+            .grades
+            .as_ref()
+            .map(|g| format!(" grade {g}"))
+            .unwrap_or_default(),
         j.summary.units,
     )
 }
@@ -286,6 +297,7 @@ pub fn write_text<W: Write + ?Sized>(
     units: &[Unit],
 ) -> io::Result<()> {
     writeln!(out, "{}", headline(j))?;
+    writeln!(out, "scope: {}", scope_line(j))?;
     if let Some(l) = claims_line(j) {
         writeln!(out, "{l}")?;
     }
@@ -306,7 +318,7 @@ pub fn write_text<W: Write + ?Sized>(
     }
     if !j.unaligned_units.is_empty() {
         writeln!(out, "Units aligned to nothing")?;
-        let mut t = Table::new(["unit", "title", "where"]);
+        let mut t = Table::new(["unit", "title", "where"]).wrap(["title"]);
         for u in &j.unaligned_units {
             t.row([u.id.clone(), clip(&u.title, 40), u.origin.clone()]);
         }
@@ -319,7 +331,7 @@ pub fn write_text<W: Write + ?Sized>(
         .collect();
     if !problems.is_empty() {
         writeln!(out, "Claims to review")?;
-        let mut t = Table::new(["unit", "claimed", "verdict", "detail"]);
+        let mut t = Table::new(["unit", "claimed", "verdict", "detail"]).wrap(["detail"]);
         for (u, k) in problems {
             let detail = if !k.suggestions.is_empty() {
                 format!("did you mean {}?", k.suggestions.join(", "))
@@ -363,7 +375,7 @@ pub fn write_markdown<W: Write + ?Sized>(out: &mut W, c: &Corpus, j: &AuditJson,
             .unwrap_or_default()
     )?;
     writeln!(out, "Minimum score: {}\n", j.scope.min_score)?;
-    writeln!(out, "**{}**\n", headline(j))?;
+    writeln!(out, "**{}** — {}\n", headline(j), scope_line(j))?;
     if let Some(l) = claims_line(j) {
         writeln!(out, "{l}\n")?;
     }
@@ -387,6 +399,86 @@ pub fn write_markdown<W: Write + ?Sized>(out: &mut W, c: &Corpus, j: &AuditJson,
         for u in &j.unaligned_units {
             writeln!(out, "- {} {} ({})", u.id, u.title, u.origin)?;
         }
+    }
+    Ok(())
+}
+
+/// `{"schema", "record": "summary", "scope", "summary"}`.
+#[derive(Debug, Serialize)]
+struct SummaryRecord<'a> {
+    scope: &'a ScopeJson,
+    summary: &'a Summary,
+}
+
+/// `{"schema", "record": "rollup", "level": "grade" | "domain" | "cluster", ...Rollup}`.
+#[derive(Debug, Serialize)]
+struct RollupRecord<'a> {
+    level: &'static str,
+    #[serde(flatten)]
+    rollup: &'a Rollup,
+}
+
+/// `{"schema", "record": "unit", "id", "title", "parent"?, "standards", "origin", "aligned"}`.
+#[derive(Debug, Serialize)]
+struct UnitRecord<'a> {
+    #[serde(flatten)]
+    unit: &'a UnitCoverageJson,
+    origin: &'a str,
+    /// False for a unit aligned to nothing (listed under `unaligned_units` in the document).
+    aligned: bool,
+}
+
+/// `audit --format jsonl`: the document as a stream of records, one compact JSON object per line,
+/// each `{"schema", "record": KIND, ...}`: first one `summary` (scope and summary), then the
+/// `rollup`s (grade, domain, cluster, in the document's order), one `standard` per counted
+/// standard, one `unit` per unit, and one `off_grade` per claim of a standard off the unit's
+/// grade. Gaps are the `standard` records whose status is `gap`; unaligned units the `unit`
+/// records with `aligned: false`.
+pub fn write_jsonl<W: Write + ?Sized>(
+    out: &mut W,
+    j: &AuditJson,
+    units: &[Unit],
+    al: &[UnitAlignment],
+    cov: &Coverage,
+) -> io::Result<()> {
+    fn line<W: Write + ?Sized, T: Serialize>(out: &mut W, kind: &'static str, body: T) -> io::Result<()> {
+        serde_json::to_writer(&mut *out, &super::record(kind, body)).map_err(io::Error::from)?;
+        writeln!(out)
+    }
+    line(
+        out,
+        "summary",
+        SummaryRecord {
+            scope: &j.scope,
+            summary: &j.summary,
+        },
+    )?;
+    for (level, rows) in [
+        ("grade", &j.rollup.grade),
+        ("domain", &j.rollup.domain),
+        ("cluster", &j.rollup.cluster),
+    ] {
+        for rollup in rows {
+            line(out, "rollup", RollupRecord { level, rollup })?;
+        }
+    }
+    for sj in &j.standards {
+        line(out, "standard", sj)?;
+    }
+    let unaligned: std::collections::HashSet<usize> = cov.unaligned.iter().copied().collect();
+    for (u, a) in j.units.iter().zip(al) {
+        line(
+            out,
+            "unit",
+            UnitRecord {
+                unit: u,
+                origin: &units[a.unit].origin,
+                aligned: !unaligned.contains(&a.unit),
+            },
+        )?;
+    }
+    for o in &j.off_grade {
+        line(out, "off_grade", o)?;
     }
     Ok(())
 }

@@ -230,23 +230,26 @@ pub fn compute(
     let mut by_domain = rollup(&cov, |sc| {
         heading(sc, Kind::Domain).map(|(hr, key)| ((hr.fw, 0, key.clone()), key, c.standard(hr).text.clone()))
     });
-    // Publisher's order: by the first counted standard of each group, then by code.
-    let first = |key: &str| {
-        cov.iter()
-            .position(|sc| code_starts(c, sc.r, key))
+    // Publisher's order: by the first counted standard of each group, then by code. A domain's
+    // first standard is found in one pass over the standards (each code's segment prefixes looked
+    // up among the domain keys), and a cluster's domain the same way from its key.
+    let mut dom_first: std::collections::HashMap<String, usize> =
+        by_domain.iter().map(|d| (d.key.clone(), usize::MAX)).collect();
+    for (i, sc) in cov.iter().enumerate() {
+        for p in segment_prefixes(c.standard(sc.r).display_code()) {
+            if let Some(f) = dom_first.get_mut(p) {
+                *f = (*f).min(i);
+            }
+        }
+    }
+    let first_of = |key: &str| {
+        segment_prefixes(key)
+            .filter_map(|p| dom_first.get(p).copied())
+            .min()
             .unwrap_or(usize::MAX)
     };
-    let dom_first: Vec<(String, usize)> = by_domain.iter().map(|d| (d.key.clone(), first(&d.key))).collect();
-    by_domain.sort_by_key(|d| (first(&d.key), d.key.clone()));
-    by_cluster.sort_by_key(|r| {
-        let dom = dom_first
-            .iter()
-            .filter(|(k, _)| code_starts_str(&r.key, k))
-            .map(|(_, p)| *p)
-            .min()
-            .unwrap_or(usize::MAX);
-        (dom, r.key.clone())
-    });
+    by_domain.sort_by_cached_key(|d| (dom_first[&d.key], d.key.clone()));
+    by_cluster.sort_by_cached_key(|r| (first_of(&r.key), r.key.clone()));
     let by_grade: Vec<Rollup> = {
         let per_grade: Vec<(&StandardCoverage, Grade)> = cov
             .iter()
@@ -277,14 +280,12 @@ pub fn compute(
     }
 }
 
-fn code_starts(c: &Corpus, r: Ref, key: &str) -> bool {
-    code_starts_str(c.standard(r).display_code(), key)
-}
-
-/// `4.NF.B.3` starts with the heading code `4.NF` (segment-wise, not `4.N`).
-fn code_starts_str(code: &str, key: &str) -> bool {
-    code.strip_prefix(key)
-        .is_some_and(|rest| rest.is_empty() || rest.starts_with(['.', '-']))
+/// The heading codes a code starts with, segment-wise: `4.NF.B.3` -> `4`, `4.NF`, `4.NF.B`,
+/// `4.NF.B.3` (never `4.N`); segments end at `.` and `-`.
+fn segment_prefixes(code: &str) -> impl Iterator<Item = &str> {
+    code.match_indices(['.', '-'])
+        .map(move |(i, _)| &code[..i])
+        .chain(std::iter::once(code))
 }
 
 fn tally(e: &mut Rollup, s: Status) {
@@ -341,5 +342,68 @@ impl Rollup {
     fn finish(mut self) -> Rollup {
         self.pct = pct(self.covered, self.standards);
         self
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::model::{Framework, Standard};
+
+    #[test]
+    fn segment_prefixes_end_at_dots_and_dashes() {
+        let p: Vec<&str> = segment_prefixes("HSA-REI.B.3").collect();
+        assert_eq!(p, ["HSA", "HSA-REI", "HSA-REI.B", "HSA-REI.B.3"]);
+        assert_eq!(segment_prefixes("4").collect::<Vec<_>>(), ["4"]);
+    }
+
+    /// 50,000 standards in 5,000 domains of one cluster each, the domains in the document in an
+    /// order that is not their codes' order: the roll-ups follow the document.
+    #[test]
+    fn rollups_of_a_large_scope_follow_the_document_order() {
+        const DOMAINS: usize = 5_000;
+        const PER: usize = 10;
+        let mut standards = Vec::new();
+        // A permutation of the domain numbers (7,919 is prime to 5,000).
+        let order: Vec<usize> = (0..DOMAINS).map(|i| (i * 7_919) % DOMAINS).collect();
+        for &d in &order {
+            let dom = standards.len();
+            let mut h = Standard::new(format!("urn:d{d}"), Kind::Domain, format!("Domain {d}"));
+            h.code = Some(format!("X{d}"));
+            standards.push(h);
+            let cl = standards.len();
+            let mut h = Standard::new(format!("urn:d{d}c"), Kind::Cluster, format!("Cluster {d}"));
+            h.code = Some(format!("X{d}.A"));
+            h.parent = Some(dom);
+            standards.push(h);
+            for k in 0..PER {
+                let mut s = Standard::new(format!("urn:d{d}s{k}"), Kind::Standard, format!("Standard {d} {k}"));
+                s.code = Some(format!("X{d}.A.{k}"));
+                s.parent = Some(cl);
+                s.grades = vec![Grade(4)];
+                standards.push(s);
+            }
+        }
+        let mut fw = Framework {
+            id: "big".into(),
+            title: "Big".into(),
+            jurisdiction: String::new(),
+            subject: "math".into(),
+            source: String::new(),
+            license: String::new(),
+            standards,
+            warnings: Vec::new(),
+        };
+        fw.link_children();
+        let c = Corpus::new(vec![fw]);
+        let cov = compute(&c, &[], &[], &[0], None, 0.4);
+        assert_eq!(cov.total(), DOMAINS * PER);
+        let want: Vec<String> = order.iter().map(|d| format!("X{d}")).collect();
+        let got: Vec<&str> = cov.by_domain.iter().map(|r| r.key.as_str()).collect();
+        assert_eq!(got, want);
+        let got: Vec<&str> = cov.by_cluster.iter().map(|r| r.key.as_str()).collect();
+        let want: Vec<String> = order.iter().map(|d| format!("X{d}.A")).collect();
+        assert_eq!(got, want);
+        assert!(cov.by_domain.iter().all(|r| r.standards == PER && r.gaps == PER));
     }
 }

@@ -190,7 +190,7 @@ pub fn write_text<W: Write + ?Sized>(out: &mut W, c: &Corpus, units: &[Unit], al
         if a.matches.is_empty() {
             writeln!(out, "  no standard matches")?;
         }
-        let mut t = Table::new(["code", "score", "strength", "evidence"]);
+        let mut t = Table::new(["code", "score", "strength", "evidence"]).wrap(["evidence"]);
         for m in &a.matches {
             t.row([
                 code_of(c, m.r),

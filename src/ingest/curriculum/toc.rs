@@ -142,12 +142,37 @@ struct Entry {
     title_col: usize,
 }
 
+/// Whether a title stops where a phrase cannot: on a comma, a hyphen or dash, or a word such as
+/// "and", "of", "with" that needs a following word.
+fn ends_mid_phrase(title: &str) -> bool {
+    let t = title.trim_end();
+    if t.ends_with([',', '-', '\u{2013}', '\u{2014}', '&', '/']) {
+        return true;
+    }
+    let last = t
+        .rsplit(|c: char| c.is_whitespace())
+        .next()
+        .unwrap_or("")
+        .to_lowercase();
+    matches!(
+        last.as_str(),
+        "a" | "an" | "and" | "as" | "at" | "by" | "for" | "from" | "in" | "into" | "of" | "on" | "or" | "than"
+            | "the" | "to" | "using" | "with" | "within"
+    )
+}
+
 /// Read a table of contents.
 pub fn read_toc_with(path: &Path, text: &str, opts: &TocOptions) -> Result<Vec<Unit>> {
     let text = text.strip_prefix('\u{feff}').unwrap_or(text);
     if text.trim().is_empty() {
         return Err(Error::input(Location::file(path), "file is empty"));
     }
+    // Every line end counts, a lone `\r` (old Mac exports) too; control characters go.
+    let mut owned = crate::text::strip_controls(text).into_owned();
+    if owned.contains('\r') {
+        owned = owned.replace("\r\n", "\n").replace('\r', "\n");
+    }
+    let text = owned.as_str();
     let md = opts.markdown.unwrap_or_else(|| {
         let ext = path
             .extension()
@@ -246,6 +271,7 @@ pub fn read_toc_with(path: &Path, text: &str, opts: &TocOptions) -> Result<Vec<U
                 l.num = None;
             }
         }
+        let written_indent = l.indent;
         // An unnumbered line aligned with the title of a numbered line above is its sibling.
         if l.num.is_none() && l.heading.is_none() {
             if let Some(e) = stack
@@ -267,8 +293,13 @@ pub fn read_toc_with(path: &Path, text: &str, opts: &TocOptions) -> Result<Vec<U
                     last.had_page |= l.had_page;
                     continue;
                 }
-                // A wrapped title: the previous line had no page number and this one starts in lower case.
-                if !last.had_page && l.title.chars().next().is_some_and(|c| c.is_lowercase()) {
+                // A wrapped title: the previous line had no page number, this one starts in lower
+                // case, and either it is indented under the previous title or that title stops
+                // mid-phrase. (A list of lessons written in lower case is not one title.)
+                if !last.had_page
+                    && l.title.chars().next().is_some_and(|c| c.is_lowercase())
+                    && (written_indent > last.level.1 || ends_mid_phrase(&last.unit.title))
+                {
                     last.unit.title = format!("{} {}", last.unit.title, l.title);
                     last.unit.claimed.extend(l.claimed);
                     last.had_page = l.had_page;

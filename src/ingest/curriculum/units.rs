@@ -5,6 +5,8 @@
 //! file and the line of the record.
 
 use crate::error::{Error, Location, Result};
+use crate::ingest::csv_guard;
+use crate::text::strip_controls;
 use crate::model::{Grade, GradeRange, Unit};
 use serde_json::{Map, Value};
 use std::path::Path;
@@ -86,7 +88,7 @@ fn read_jsonl(path: &Path, text: &str) -> Result<Vec<Unit>> {
         let v: Value = serde_json::from_str(line).map_err(|e| {
             Error::input(
                 loc(path, n, None),
-                format!("malformed JSON at column {}: {e}", e.column()),
+                format!("malformed JSON at column {}: {}", e.column(), json_message(&e)),
             )
         })?;
         match v {
@@ -104,7 +106,12 @@ fn read_jsonl(path: &Path, text: &str) -> Result<Vec<Unit>> {
 
 fn read_json(path: &Path, text: &str) -> Result<Vec<Unit>> {
     let v: Value = serde_json::from_str(text)
-        .map_err(|e| Error::input(loc(path, e.line() as u64, None), format!("malformed JSON: {e}")))?;
+        .map_err(|e| {
+            Error::input(
+                loc(path, e.line() as u64, None),
+                format!("malformed JSON at column {}: {}", e.column(), json_message(&e)),
+            )
+        })?;
     let starts = element_lines(text);
     let (items, prefix): (&Vec<Value>, &str) = match &v {
         Value::Array(a) => (a, "$"),
@@ -146,16 +153,6 @@ fn read_json(path: &Path, text: &str) -> Result<Vec<Unit>> {
         }
     }
     Ok(out)
-}
-
-/// The line of the first character at or after byte `at` that is not a line end.
-fn line_at(text: &str, at: usize) -> u64 {
-    let bytes = text.as_bytes();
-    let mut at = at.min(bytes.len());
-    while at < bytes.len() && (bytes[at] == b'\r' || bytes[at] == b'\n') {
-        at += 1;
-    }
-    bytes[..at].iter().filter(|&&b| b == b'\n').count() as u64 + 1
 }
 
 fn first_line(text: &str) -> u64 {
@@ -343,30 +340,27 @@ fn unit_from_object(path: &Path, line: u64, pointer: Option<String>, m: &Map<Str
 // CSV
 
 fn read_csv(path: &Path, text: &str) -> Result<Vec<Unit>> {
-    let header_line = text.lines().find(|l| !l.trim().is_empty()).unwrap_or("");
-    let delim = if header_line.contains('\t') && !header_line.contains(',') {
-        b'\t'
-    } else if header_line.contains(';') && !header_line.contains(',') {
-        b';'
-    } else {
-        b','
-    };
-    if let Some(line) = unterminated_quote(text) {
-        return Err(Error::input(
-            Location::line(path, line),
-            "malformed CSV: quoted cell is never closed",
-        ));
-    }
+    let delim = csv_guard::sniff_delimiter(csv_guard::first_line(text));
     let mut rdr = csv::ReaderBuilder::new()
         .delimiter(delim)
         .flexible(true)
         .trim(csv::Trim::All)
         .from_reader(text.as_bytes());
     let csv_err = |e: csv::Error| {
-        let line = e.position().map(|p| p.line()).unwrap_or(1);
-        Error::input(Location::line(path, line), format!("malformed CSV: {e}"))
+        let line = e
+            .position()
+            .map(|p| csv_guard::line_at(text, p.byte() as usize))
+            .unwrap_or(1);
+        Error::input(Location::line(path, line), format!("malformed CSV: {}", csv_message(&e)))
     };
-    let headers = rdr.headers().map_err(csv_err)?.clone();
+    let headers = match rdr.headers() {
+        Ok(h) => h.clone(),
+        Err(e) => {
+            // An unclosed quote in the header: say where it opens.
+            csv_guard::check_quotes(path, text, delim, 0, false, &|_| false)?;
+            return Err(csv_err(e));
+        }
+    };
     let header_lineno = first_line(text);
     let col = |names: &[&str]| -> Option<usize> {
         names
@@ -389,11 +383,21 @@ fn read_csv(path: &Path, text: &str) -> Result<Vec<Unit>> {
     let c_grade = col(&["grade", "grades"]);
     let c_subject = col(&["subject"]);
     let c_std = col(&["standards", "claimed", "codes"]);
+    // A line that looks like a row: its grade cell is a grade, else its id cell one word.
+    let looks_like_row = |cells: &[&str]| match (c_grade, c_id) {
+        (Some(g), _) => cells.get(g).is_some_and(|g| !g.is_empty() && parse_grade(g).is_some()),
+        (None, Some(i)) => cells.get(i).is_some_and(|id| !id.is_empty() && !id.contains(char::is_whitespace)),
+        (None, None) => true,
+    };
+    csv_guard::check_quotes(path, text, delim, headers.len(), c_grade.is_some(), &looks_like_row)?;
     let mut out = Vec::new();
     for rec in rdr.records() {
         let rec = rec.map_err(csv_err)?;
         // From the byte offset: the csv crate's own line count lags after CRLF line ends.
-        let line = rec.position().map(|p| line_at(text, p.byte() as usize)).unwrap_or(0);
+        let line = rec
+            .position()
+            .map(|p| csv_guard::line_at(text, p.byte() as usize))
+            .unwrap_or(0);
         if rec.iter().all(|c| c.is_empty()) {
             continue;
         }
@@ -421,18 +425,28 @@ fn read_csv(path: &Path, text: &str) -> Result<Vec<Unit>> {
     Ok(out)
 }
 
-/// The line where a quoted cell opens and never closes (the csv crate reads it to the end).
-fn unterminated_quote(text: &str) -> Option<u64> {
-    let mut line = 1u64;
-    let mut open: Option<u64> = None;
-    for c in text.chars() {
-        match c {
-            '\n' => line += 1,
-            '"' => open = if open.is_some() { None } else { Some(line) },
-            _ => {}
-        }
+/// serde_json's message without its own " at line L column C" (the location names them), and
+/// with the nesting limit said plainly.
+fn json_message(e: &serde_json::Error) -> String {
+    let msg = e.to_string();
+    if msg.starts_with("recursion limit exceeded") {
+        return "nested more than 127 arrays and objects deep".to_string();
     }
-    open
+    match msg.rfind(" at line ") {
+        Some(i) => msg.get(..i).unwrap_or(&msg).to_string(),
+        None => msg,
+    }
+}
+
+/// The csv crate's message without its own position (the location already names the line).
+fn csv_message(e: &csv::Error) -> String {
+    match e.kind() {
+        csv::ErrorKind::Utf8 { .. } => "not valid UTF-8".to_string(),
+        csv::ErrorKind::UnequalLengths { expected_len, len, .. } => {
+            format!("expected {expected_len} cells, found {len}")
+        }
+        _ => e.to_string(),
+    }
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -488,8 +502,8 @@ fn is_hs_domain(s: &str) -> bool {
 
 fn build_unit(path: &Path, line: u64, pointer: Option<&str>, f: Fields) -> Result<Unit> {
     let at = |field: &str| loc(path, line, pointer.map(|p| format!("{p}.{field}")));
-    let title = f.title.unwrap_or_default().trim().to_string();
-    let text = f.text.unwrap_or_default().trim().to_string();
+    let title = strip_controls(f.title.as_deref().unwrap_or_default()).trim().to_string();
+    let text = strip_controls(f.text.as_deref().unwrap_or_default()).trim().to_string();
     if title.is_empty() && text.is_empty() {
         return Err(Error::input(
             loc(path, line, pointer.map(str::to_string)),

@@ -75,6 +75,9 @@ pub fn read(path: &Path, text: &str) -> Result<Framework> {
 
     let empty = Vec::new();
     let items_v = j.opt_array(top, "CFItems", "$")?.unwrap_or(&empty);
+    if items_v.is_empty() {
+        return Err(j.err("$.CFItems", "the package has no items (CFItems is missing or empty)"));
+    }
     let mut items: Vec<Item> = Vec::with_capacity(items_v.len());
     let mut index: HashMap<&str, usize> = HashMap::new();
     for (i, v) in items_v.iter().enumerate() {
@@ -147,6 +150,7 @@ pub fn read(path: &Path, text: &str) -> Result<Framework> {
     let mut parent_hint: Vec<Option<usize>> = vec![None; items.len()];
     let mut has_parent = vec![false; items.len()];
     let mut others: Vec<(usize, Association)> = Vec::new();
+    let mut warnings: Vec<String> = Vec::new();
     for (ai, v) in assocs_v.iter().enumerate() {
         let ptr = format!("$.CFAssociations[{ai}]");
         let a = j.object(v, &ptr)?;
@@ -165,7 +169,13 @@ pub fn read(path: &Path, text: &str) -> Result<Framework> {
         };
         if kind.eq_ignore_ascii_case("isChildOf") {
             if has_parent[o] {
-                continue; // a second parent: the first one wins
+                // A second parent: the first one wins.
+                warnings.push(format!(
+                    "{}: {ptr}: item {} has a second parent ({dest}); the first one is kept",
+                    path.display(),
+                    item_name(&items[o].standard)
+                ));
+                continue;
             }
             let parent = if dest == doc_id {
                 usize::MAX
@@ -173,7 +183,12 @@ pub fn read(path: &Path, text: &str) -> Result<Framework> {
                 parent_hint[o] = Some(p);
                 p
             } else {
-                continue; // parent outside the package: the item stays at the top
+                warnings.push(format!(
+                    "{}: {ptr}: the parent {dest} of item {} is not in the package; the item is read at the top level",
+                    path.display(),
+                    item_name(&items[o].standard)
+                ));
+                continue;
             };
             has_parent[o] = true;
             child_links.entry(parent).or_default().push((o, seq, o));
@@ -219,7 +234,28 @@ pub fn read(path: &Path, text: &str) -> Result<Framework> {
         items[o].standard.associations.push(a);
     }
 
+    let cycles = super::parent_cycles(&parent_hint);
     let order = super::tree_order(&roots, &children, &parent_hint);
+    for cycle in cycles {
+        let names: Vec<String> = cycle.iter().map(|&i| item_name(&items[i].standard)).collect();
+        let top = order
+            .iter()
+            .find(|(i, p)| p.is_none() && cycle.contains(i))
+            .map(|(i, _)| item_name(&items[*i].standard))
+            .unwrap_or_default();
+        warnings.push(if names.len() == 1 {
+            format!(
+                "{}: item {top} is its own parent (isChildOf); it is read at the top level",
+                path.display()
+            )
+        } else {
+            format!(
+                "{}: the isChildOf links of items {} form a cycle; it is broken above {top}, which is read at the top level",
+                path.display(),
+                names.join(" -> ")
+            )
+        });
+    }
     let mut new_pos = vec![0usize; items.len()];
     for (pos, (i, _)) in order.iter().enumerate() {
         new_pos[*i] = pos;
@@ -299,9 +335,17 @@ pub fn read(path: &Path, text: &str) -> Result<Framework> {
         source: format!("{} ({doc_uri})", path.display()),
         license: license.join("\n"),
         standards,
-        warnings: Vec::new(),
+        warnings,
     };
     finish(path, fw)
+}
+
+/// An item as a warning names it: its code and identifier, or its identifier.
+fn item_name(s: &Standard) -> String {
+    match &s.code {
+        Some(c) => format!("{c} ({})", s.uri),
+        None => s.uri.clone(),
+    }
 }
 
 #[cfg(test)]

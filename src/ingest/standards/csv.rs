@@ -25,6 +25,7 @@
 use super::opensalt_csv::csv_error;
 use super::{finish, parse_grade_list, slug};
 use crate::error::{Error, Location, Result};
+use crate::ingest::csv_guard;
 use crate::model::{Framework, Grade, Kind, Standard};
 use crate::text::clean;
 use std::collections::HashMap;
@@ -59,8 +60,18 @@ struct Row {
 }
 
 pub fn read(path: &Path, text: &str) -> Result<Framework> {
-    let mut rdr = ::csv::ReaderBuilder::new().flexible(true).from_reader(text.as_bytes());
-    let headers = rdr.headers().map_err(|e| csv_error(path, &e))?.clone();
+    let delim = csv_guard::sniff_delimiter(csv_guard::first_line(text));
+    let mut rdr = ::csv::ReaderBuilder::new()
+        .delimiter(delim)
+        .flexible(true)
+        .from_reader(text.as_bytes());
+    let headers = match rdr.headers() {
+        Ok(h) => h.clone(),
+        Err(e) => {
+            csv_guard::check_quotes(path, text, delim, 0, false, &|_| false)?;
+            return Err(csv_error(path, &e));
+        }
+    };
     let col = |names: &[&str]| {
         names
             .iter()
@@ -74,17 +85,35 @@ pub fn read(path: &Path, text: &str) -> Result<Framework> {
     let c_subject = col(&["subject"]);
     let c_parent = col(&["parent"]);
     let c_kind = col(&["kind"]);
+    // A line that looks like a row: a code of one word, and a grade where the file has grades.
+    let looks_like_row = |cells: &[&str]| {
+        cells
+            .get(c_code)
+            .is_some_and(|c| !c.is_empty() && !c.contains(char::is_whitespace))
+            && c_grade.is_none_or(|g| cells.get(g).is_some_and(|g| g.is_empty() || parse_grade_list(g).is_some()))
+    };
+    csv_guard::check_quotes(path, text, delim, headers.len(), c_grade.is_some(), &looks_like_row)?;
 
     let mut rows: Vec<Row> = Vec::new();
     let mut by_code: HashMap<String, usize> = HashMap::new();
     for rec in rdr.records() {
         let rec = rec.map_err(|e| csv_error(path, &e))?;
-        let line = rec.position().map(|p| p.line()).unwrap_or(0);
+        let line = rec
+            .position()
+            .map(|p| csv_guard::line_at(text, p.byte() as usize))
+            .unwrap_or(0);
         if rec.iter().all(|f| f.trim().is_empty()) {
             continue;
         }
         let get = |c: Option<usize>| c.and_then(|c| rec.get(c)).unwrap_or("").trim();
         let err = |msg: String| Error::input(Location::line(path, line), msg);
+        if rec.len() > headers.len() && rec.iter().skip(headers.len()).any(|c| !c.trim().is_empty()) {
+            return Err(err(format!(
+                "row has {} cells but the header has {} (quote cells that contain the delimiter)",
+                rec.len(),
+                headers.len()
+            )));
+        }
         let code = get(Some(c_code)).to_string();
         if code.is_empty() {
             return Err(err("empty `code`".into()));
@@ -144,19 +173,17 @@ pub fn read(path: &Path, text: &str) -> Result<Framework> {
             },
         });
     }
-    for (i, r) in rows.iter().enumerate() {
-        let mut cur = parent_of[i];
-        let mut steps = 0;
-        while let Some(p) = cur {
-            if p == i || steps > rows.len() {
-                return Err(Error::input(
-                    Location::line(path, r.line),
-                    format!("code {} is its own ancestor (parent cycle)", r.code),
-                ));
-            }
-            cur = parent_of[p];
-            steps += 1;
-        }
+    if let Some(cycle) = super::parent_cycles(&parent_of).into_iter().min() {
+        let first = cycle.first().copied().unwrap_or(0);
+        let codes: Vec<&str> = cycle.iter().map(|&i| rows[i].code.as_str()).collect();
+        return Err(Error::input(
+            Location::line(path, rows[first].line),
+            format!(
+                "code {} is its own ancestor (parent cycle: {})",
+                rows[first].code,
+                codes.join(" -> ")
+            ),
+        ));
     }
     let mut children: Vec<Vec<usize>> = vec![Vec::new(); rows.len()];
     for (i, p) in parent_of.iter().enumerate() {

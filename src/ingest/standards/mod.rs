@@ -93,7 +93,7 @@ pub fn detect(path: &Path, text: &str) -> Result<Format> {
     }
     // Keys and URIs are looked for near the start: the first nodes say what the file is.
     let head = prefix(t, 64 * 1024);
-    match t.as_bytes()[0] {
+    match t.as_bytes().first().copied().unwrap_or(b' ') {
         b'<' => {
             if t.contains("<rdf:RDF") || t.contains(":RDF ") || t.contains("<RDF") {
                 Ok(Format::AsnXml)
@@ -122,7 +122,8 @@ pub fn detect(path: &Path, text: &str) -> Result<Format> {
             let has = |name: &str| header.iter().any(|h| h == name);
             if has("smartlevel") {
                 Ok(Format::Opensalt)
-            } else if has("code") && (has("text") || has("description") || has("statement")) {
+            } else if has("code") || (header.len() > 1 && (has("text") || has("description") || has("statement"))) {
+                // The reader names a missing column.
                 Ok(Format::Csv)
             } else {
                 fail("cannot tell the format: not JSON, not XML, and not a CSV with a `smartLevel` column or `code` and `text` columns")
@@ -144,7 +145,9 @@ fn prefix(s: &str, n: usize) -> &str {
 
 /// The lower-cased, trimmed fields of a CSV's first record.
 fn csv_header(text: &str) -> Vec<String> {
+    let delim = crate::ingest::csv_guard::sniff_delimiter(crate::ingest::csv_guard::first_line(text));
     let mut rdr = ::csv::ReaderBuilder::new()
+        .delimiter(delim)
         .has_headers(false)
         .flexible(true)
         .from_reader(text.as_bytes());
@@ -379,6 +382,31 @@ pub(crate) fn finish(path: &Path, mut fw: Framework) -> Result<Framework> {
         let mut seen_alt = std::collections::HashSet::new();
         s.alt_codes.retain(|a| !a.is_empty() && seen_alt.insert(a.clone()));
     }
+    if fw.standards.is_empty() {
+        return Err(Error::input(Location::file(path), "no standards in the file"));
+    }
+    // A code that names two nodes: a claim of it resolves to both. Said, not refused (the CSV
+    // reader refuses it, as its codes are the only identifiers).
+    let mut by_code: std::collections::HashMap<&str, Vec<&str>> = std::collections::HashMap::new();
+    for s in &fw.standards {
+        if let Some(c) = s.code.as_deref() {
+            by_code.entry(c).or_default().push(&s.uri);
+        }
+    }
+    let mut dups: Vec<(&str, Vec<&str>)> = by_code.into_iter().filter(|(_, v)| v.len() > 1).collect();
+    dups.sort();
+    let dup_warnings: Vec<String> = dups
+        .iter()
+        .map(|(c, uris)| {
+            format!(
+                "{}: code {c} is used by {} nodes ({}); a claim of {c} names all of them",
+                path.display(),
+                uris.len(),
+                uris.join(", ")
+            )
+        })
+        .collect();
+    fw.warnings.extend(dup_warnings);
     fw.link_children();
     Ok(fw)
 }
@@ -392,7 +420,11 @@ pub(crate) fn parse_json(path: &Path, text: &str) -> Result<Value> {
         let msg = e.to_string();
         // serde_json appends " at line L column C"; the line goes into the location.
         let msg = match msg.rfind(" at line ") {
-            Some(i) => format!("invalid JSON: {} (column {})", &msg[..i], e.column()),
+            _ if msg.starts_with("recursion limit exceeded") => format!(
+                "the JSON is nested more than 127 arrays and objects deep (column {}); aligner reads up to 127 (an ASN tree about 63 levels deep)",
+                e.column()
+            ),
+            Some(i) => format!("invalid JSON: {} (column {})", msg.get(..i).unwrap_or(&msg), e.column()),
             None => format!("invalid JSON: {msg}"),
         };
         Error::input(Location::line(path, e.line() as u64), msg)
@@ -471,60 +503,113 @@ impl<'a> Json<'a> {
     }
 }
 
-/// Document order for a hierarchy given as child lists (and parent links as a fallback): a
-/// depth-first walk from `roots` in the publisher's child order, then any node not reached, under
-/// its `parent_hint` when that was placed, else as a new root. Each node appears once, after its
-/// parent; cycles and repeated children are cut. Returns `(node, parent)` pairs.
+/// Document order for a hierarchy given as child lists and parent links: a depth-first walk from
+/// `roots` in the publisher's child order, where a node linked to its parent only by
+/// `parent_hint` (`isChildOf` without the matching `hasChild`) is a child too, after the listed
+/// ones; then any node not reached (a parent cycle that no root leads into), from the highest
+/// unplaced node above it. Every node appears exactly once, after its parent, whatever the order
+/// of parents and children in the file; cycles and repeated children are cut (see
+/// [`parent_cycles`] to report them). Linear in the number of nodes and links. Returns
+/// `(node, parent)` pairs.
 pub(crate) fn tree_order(
     roots: &[usize],
     children: &[Vec<usize>],
     parent_hint: &[Option<usize>],
 ) -> Vec<(usize, Option<usize>)> {
     let n = children.len();
-    let mut placed = vec![false; n];
-    let mut out = Vec::with_capacity(n);
-    fn walk(
-        start: usize,
-        parent: Option<usize>,
-        children: &[Vec<usize>],
-        placed: &mut [bool],
-        out: &mut Vec<(usize, Option<usize>)>,
-    ) {
-        let mut stack = vec![(start, parent)];
-        while let Some((node, parent)) = stack.pop() {
-            if placed[node] {
-                continue;
-            }
-            placed[node] = true;
-            out.push((node, parent));
-            for &c in children[node].iter().rev() {
-                if !placed[c] {
-                    stack.push((c, Some(node)));
+    let mut hinted: Vec<Vec<usize>> = vec![Vec::new(); n];
+    for (c, p) in parent_hint.iter().enumerate() {
+        if let Some(p) = *p {
+            if p < n && p != c {
+                if let Some(list) = hinted.get_mut(p) {
+                    list.push(c);
                 }
             }
         }
     }
+    let mut placed = vec![false; n];
+    let mut out = Vec::with_capacity(n);
+    let walk = |start: usize, parent: Option<usize>, placed: &mut [bool], out: &mut Vec<(usize, Option<usize>)>| {
+        let mut stack = vec![(start, parent)];
+        while let Some((node, parent)) = stack.pop() {
+            if placed.get(node).copied().unwrap_or(true) {
+                continue;
+            }
+            placed[node] = true;
+            out.push((node, parent));
+            let listed = children.get(node).map(Vec::as_slice).unwrap_or(&[]);
+            let hint = hinted.get(node).map(Vec::as_slice).unwrap_or(&[]);
+            for &c in listed.iter().chain(hint).rev() {
+                if !placed.get(c).copied().unwrap_or(true) {
+                    stack.push((c, Some(node)));
+                }
+            }
+        }
+    };
     for &r in roots {
-        walk(r, None, children, &mut placed, &mut out);
+        walk(r, None, &mut placed, &mut out);
     }
+    // Nodes no root leads to: climb to the highest unplaced node above (stopping where the climb
+    // meets itself, in a cycle) and walk from there, so a detached subtree keeps its shape.
+    let mut climbed = vec![usize::MAX; n];
     for i in 0..n {
         if placed[i] {
             continue;
         }
-        // Climb to the highest unplaced ancestor, so a detached subtree keeps its shape.
         let mut top = i;
-        let mut steps = 0;
-        while let Some(p) = parent_hint[top] {
-            if placed[p] || steps > n {
+        climbed[top] = i;
+        while let Some(p) = parent_hint.get(top).copied().flatten() {
+            if p >= n || placed[p] || climbed[p] == i {
                 break;
             }
+            climbed[p] = i;
             top = p;
-            steps += 1;
         }
-        let parent = parent_hint[top].filter(|&p| placed[p]);
-        walk(top, parent, children, &mut placed, &mut out);
+        let parent = parent_hint
+            .get(top)
+            .copied()
+            .flatten()
+            .filter(|&p| p < n && placed[p]);
+        walk(top, parent, &mut placed, &mut out);
     }
+    debug_assert_eq!(out.len(), n, "tree_order places every node once");
     out
+}
+
+/// The cycles of parent links (`parent_hint[i]` is `i`'s parent): each as its nodes in link
+/// order, starting from the lowest index. A self-parent is a cycle of one. Linear time.
+pub(crate) fn parent_cycles(parent_hint: &[Option<usize>]) -> Vec<Vec<usize>> {
+    let n = parent_hint.len();
+    // 0: not seen; k + 1: seen in the walk that started at node k.
+    let mut seen = vec![0usize; n];
+    let mut cycles = Vec::new();
+    for start in 0..n {
+        if seen[start] != 0 {
+            continue;
+        }
+        let mut x = start;
+        loop {
+            seen[x] = start + 1;
+            match parent_hint[x] {
+                Some(p) if p < n && seen[p] == 0 => x = p,
+                Some(p) if p < n && seen[p] == start + 1 => {
+                    // p is on this walk's path: the cycle runs from p back to p.
+                    let mut cyc = vec![p];
+                    let mut y = parent_hint[p].unwrap_or(p);
+                    while y != p {
+                        cyc.push(y);
+                        y = parent_hint[y].unwrap_or(p);
+                    }
+                    let low = cyc.iter().enumerate().min_by_key(|(_, &v)| v).map_or(0, |(k, _)| k);
+                    cyc.rotate_left(low);
+                    cycles.push(cyc);
+                    break;
+                }
+                _ => break,
+            }
+        }
+    }
+    cycles
 }
 
 #[cfg(test)]

@@ -17,6 +17,7 @@
 //! file stem slugged (`ccsso-ela-item`).
 
 use super::{finish, parse_grade_list, split_code};
+use crate::ingest::csv_guard;
 use crate::error::{Error, Location, Result};
 use crate::model::{Framework, Kind, Note, Standard};
 use crate::text::{clean, fix_mac_roman, looks_mac_roman};
@@ -32,6 +33,7 @@ struct Row {
 
 pub(crate) fn csv_error(path: &Path, e: &::csv::Error) -> Error {
     let line = e.position().map(|p| p.line()).unwrap_or(1);
+    // (The csv crate's line: its error carries no text to count byte offsets in.)
     let msg = match e.kind() {
         ::csv::ErrorKind::UnequalLengths { expected_len, len, .. } => {
             format!("invalid CSV: expected {expected_len} fields, found {len}")
@@ -44,7 +46,13 @@ pub(crate) fn csv_error(path: &Path, e: &::csv::Error) -> Error {
 
 pub fn read(path: &Path, text: &str) -> Result<Framework> {
     let mut rdr = ::csv::ReaderBuilder::new().flexible(false).from_reader(text.as_bytes());
-    let headers = rdr.headers().map_err(|e| csv_error(path, &e))?.clone();
+    let headers = match rdr.headers() {
+        Ok(h) => h.clone(),
+        Err(e) => {
+            csv_guard::check_quotes(path, text, b',', 0, false, &|_| false)?;
+            return Err(csv_error(path, &e));
+        }
+    };
     let col = |name: &str| headers.iter().position(|h| h.trim().eq_ignore_ascii_case(name));
     let require = |name: &str| {
         col(name).ok_or_else(|| Error::input(Location::line(path, 1), format!("missing required column `{name}`")))
@@ -56,6 +64,16 @@ pub fn read(path: &Path, text: &str) -> Result<Framework> {
     let c_notes = col("notes");
     let c_grade = col("educationLevel");
     let c_type = col("CFItemType");
+    // A line that looks like a row: a one-word identifier and a dotted smartLevel.
+    let looks_like_row = |cells: &[&str]| {
+        cells
+            .get(c_id)
+            .is_some_and(|c| !c.is_empty() && !c.contains(char::is_whitespace))
+            && cells.get(c_level).is_some_and(|l| {
+                !l.is_empty() && l.split('.').all(|p| !p.is_empty() && p.bytes().all(|b| b.is_ascii_digit()))
+            })
+    };
+    csv_guard::check_quotes(path, text, b',', headers.len(), true, &looks_like_row)?;
     let mac = looks_mac_roman(text);
     let fix = |s: &str| if mac { clean(&fix_mac_roman(s)) } else { clean(s) };
 
@@ -63,7 +81,10 @@ pub fn read(path: &Path, text: &str) -> Result<Framework> {
     let mut seen: HashMap<Vec<u32>, u64> = HashMap::new();
     for rec in rdr.records() {
         let rec = rec.map_err(|e| csv_error(path, &e))?;
-        let line = rec.position().map(|p| p.line()).unwrap_or(0);
+        let line = rec
+            .position()
+            .map(|p| csv_guard::line_at(text, p.byte() as usize))
+            .unwrap_or(0);
         let get = |c: Option<usize>| c.and_then(|c| rec.get(c)).unwrap_or("").trim();
         if rec.iter().all(|f| f.trim().is_empty()) {
             continue;
