@@ -90,7 +90,11 @@ pub fn read(path: &Path, text: &str) -> Result<Framework> {
         cells
             .get(c_code)
             .is_some_and(|c| !c.is_empty() && !c.contains(char::is_whitespace))
-            && c_grade.is_none_or(|g| cells.get(g).is_some_and(|g| g.is_empty() || parse_grade_list(g).is_some()))
+            && c_grade.is_none_or(|g| {
+                cells
+                    .get(g)
+                    .is_some_and(|g| g.is_empty() || parse_grade_list(g).is_some())
+            })
     };
     csv_guard::check_quotes(path, text, delim, headers.len(), c_grade.is_some(), &looks_like_row)?;
 

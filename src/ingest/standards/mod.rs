@@ -565,11 +565,7 @@ pub(crate) fn tree_order(
             climbed[p] = i;
             top = p;
         }
-        let parent = parent_hint
-            .get(top)
-            .copied()
-            .flatten()
-            .filter(|&p| p < n && placed[p]);
+        let parent = parent_hint.get(top).copied().flatten().filter(|&p| p < n && placed[p]);
         walk(top, parent, &mut placed, &mut out);
     }
     debug_assert_eq!(out.len(), n, "tree_order places every node once");
