@@ -195,7 +195,10 @@ pub(crate) fn split_label(text: &str) -> Option<(String, String, bool, &str)> {
         }
         return None;
     }
-    let p = parts[0];
+    // `split` gives at least one part, and there are fewer than two.
+    let &[p] = parts.as_slice() else {
+        return None;
+    };
     let digits = p.chars().all(|c| c.is_ascii_digit());
     if trailing_dot && (digits || p.len() == 1) {
         return Some((word.to_string(), p.to_string(), false, rest));
@@ -214,8 +217,8 @@ fn assessment_limit(text: &str) -> Option<String> {
     if !lower.starts_with("assessment limit") {
         return None;
     }
-    let body = match t.find(':') {
-        Some(i) if i < 20 => &t[i + 1..],
+    let body = match t.split_once(':') {
+        Some((head, body)) if head.len() < 20 => body,
         _ => t,
     };
     Some(body.trim().to_string())
@@ -255,14 +258,16 @@ pub fn read(path: &Path, text: &str) -> Result<Framework> {
                 .collect(),
         );
     }
-    for (i, r) in stmts.iter().enumerate() {
+    for (hint, r) in parent_hint.iter_mut().zip(&stmts) {
         if let Some(p) = first(&j, r, IS_CHILD_OF)?.and_then(|p| index.get(p).copied()) {
-            parent_hint[i] = Some(p);
+            *hint = Some(p);
         }
     }
     for (p, cs) in children.iter().enumerate() {
         for &c in cs {
-            parent_hint[c].get_or_insert(p);
+            if let Some(hint) = parent_hint.get_mut(c) {
+                hint.get_or_insert(p);
+            }
         }
     }
     let roots: Vec<usize> = values(&j, &doc, HAS_CHILD)?
@@ -276,8 +281,9 @@ pub fn read(path: &Path, text: &str) -> Result<Framework> {
     let mut out: Vec<Standard> = Vec::with_capacity(order.len());
     let mut placed: Vec<Option<usize>> = vec![None; stmts.len()];
     for (i, parent) in order {
-        let r = &stmts[i];
-        let parent_out = parent.and_then(|p| placed[p]);
+        // tree_order gives only nodes below stmts.len(), the length of children, placed and stmts.
+        let Some(r) = stmts.get(i) else { continue };
+        let parent_out = parent.and_then(|p| placed.get(p).copied().flatten());
         let desc_prop = format!("{DCTERMS}description");
         let raw = match first(&j, r, &desc_prop)? {
             Some(t) => t,
@@ -285,10 +291,10 @@ pub fn read(path: &Path, text: &str) -> Result<Framework> {
         };
         let mut text = clean(raw);
         // Assessment limits become notes of the parent.
-        if children[i].is_empty() {
+        if children.get(i).is_none_or(Vec::is_empty) {
             if let (Some(limit), Some(p)) = (assessment_limit(&text), parent_out) {
-                if !limit.is_empty() {
-                    out[p].notes.push(Note {
+                if let Some(parent) = out.get_mut(p).filter(|_| !limit.is_empty()) {
+                    parent.notes.push(Note {
                         kind: "assessment_boundary".into(),
                         text: limit,
                     });
@@ -315,7 +321,7 @@ pub fn read(path: &Path, text: &str) -> Result<Framework> {
             let c = if full {
                 part
             } else {
-                match parent_out.and_then(|p| out[p].code.as_deref()) {
+                match parent_out.and_then(|p| out.get(p)).and_then(|p| p.code.as_deref()) {
                     Some(pc) => format!("{}.{part}", pc.strip_suffix(".0").unwrap_or(pc)),
                     None => part,
                 }
@@ -344,7 +350,9 @@ pub fn read(path: &Path, text: &str) -> Result<Framework> {
         s.grades = grades;
         s.notes = notes;
         s.parent = parent_out;
-        placed[i] = Some(out.len());
+        if let Some(slot) = placed.get_mut(i) {
+            *slot = Some(out.len());
+        }
         out.push(s);
     }
 
