@@ -379,3 +379,13 @@ fn a_fifo_with_a_writer_is_read_whole() {
     assert_eq!(code, 0, "{err}");
     assert_eq!(units.len(), 2);
 }
+
+#[test]
+fn rdf_json_subject_given_twice_is_refused() {
+    // serde_json would keep the last `http://x/A1` and lose the first statement without a word.
+    refused_standards(
+        "rdfjson-duplicate-subject.json",
+        ":17:",
+        "subject http://x/A1 appears twice",
+    );
+}

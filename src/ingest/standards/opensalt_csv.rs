@@ -164,7 +164,9 @@ pub fn read(path: &Path, text: &str) -> Result<Framework> {
             ));
         }
         let mut s = r.standard;
-        s.parent = (1..r.level.len()).rev().find_map(|n| pos.get(&r.level[..n]).copied());
+        s.parent = (1..r.level.len())
+            .rev()
+            .find_map(|n| r.level.get(..n).and_then(|up| pos.get(up)).copied());
         fixed.push(r.typed);
         standards.push(s);
     }
