@@ -157,7 +157,16 @@ pub struct CodeIndex {
     /// (key of the published code, the standard) for suggestions and suffix matches.
     primary: Vec<(String, Ref)>,
     primary_of: HashMap<Ref, String>,
+    /// Suggestions already computed, per (key, framework, count): an audit of a publisher's
+    /// sheet repeats the same unknown codes on many rows, and each costs a pass over every code.
+    suggested: std::sync::Arc<std::sync::Mutex<HashMap<(String, Option<usize>, usize), Vec<String>>>>,
+    /// Grade-relative lookups already made, per (key, grade, framework), for the same reason.
+    partial: std::sync::Arc<std::sync::Mutex<HashMap<(String, String, Option<usize>), Vec<Ref>>>>,
 }
+
+/// The longest spelling compared when suggesting: no published code is near this long, and a
+/// longer text (a sentence pasted into a code column) would only cost time.
+const SUGGEST_MAX_LEN: usize = 48;
 
 impl CodeIndex {
     pub fn build(frameworks: &[Framework]) -> CodeIndex {
@@ -226,10 +235,29 @@ impl CodeIndex {
     /// `K.CC.C.6` into `K` and `C.6`): the standards of that grade whose code ends with these
     /// segments. Several may match; the caller decides.
     pub fn lookup_partial(&self, frameworks: &[Framework], raw: &str, grade: Grade, fw: Option<usize>) -> Vec<Ref> {
-        let segs = segments(raw);
+        let short: String = raw.chars().take(SUGGEST_MAX_LEN).collect();
+        let segs = segments(&short);
         if segs.is_empty() {
             return Vec::new();
         }
+        let cache_key = (segs.join("."), grade.label().to_string(), fw);
+        if let Some(hit) = self.partial.lock().ok().and_then(|c| c.get(&cache_key).cloned()) {
+            return hit;
+        }
+        let out = self.lookup_partial_uncached(frameworks, &segs, grade, fw);
+        if let Ok(mut c) = self.partial.lock() {
+            c.insert(cache_key, out.clone());
+        }
+        out
+    }
+
+    fn lookup_partial_uncached(
+        &self,
+        frameworks: &[Framework],
+        segs: &[String],
+        grade: Grade,
+        fw: Option<usize>,
+    ) -> Vec<Ref> {
         let grade_seg = grade.label().to_ascii_uppercase();
         let mut out = Vec::new();
         for (key, r) in &self.primary {
@@ -242,7 +270,7 @@ impl CodeIndex {
             }
             if ks[ks.len() - segs.len()..]
                 .iter()
-                .zip(&segs)
+                .zip(segs)
                 .all(|(a, b)| *a == b.as_str())
                 && frameworks[r.fw].standards[r.idx].grades.contains(&grade)
             {
@@ -254,16 +282,29 @@ impl CodeIndex {
 
     /// Up to `n` published codes closest to the spelling `raw` (restricted to framework `fw`).
     pub fn suggest(&self, frameworks: &[Framework], raw: &str, fw: Option<usize>, n: usize) -> Vec<String> {
-        let key = normalize(raw);
+        let short: String = raw.chars().take(SUGGEST_MAX_LEN).collect();
+        let key = normalize(&short);
         if key.is_empty() {
             return Vec::new();
         }
+        let cache_key = (key, fw, n);
+        if let Some(hit) = self.suggested.lock().ok().and_then(|c| c.get(&cache_key).cloned()) {
+            return hit;
+        }
+        let out = self.suggest_uncached(frameworks, &cache_key.0, fw, n);
+        if let Ok(mut c) = self.suggested.lock() {
+            c.insert(cache_key, out.clone());
+        }
+        out
+    }
+
+    fn suggest_uncached(&self, frameworks: &[Framework], key: &str, fw: Option<usize>, n: usize) -> Vec<String> {
         let mut scored: Vec<(f64, String)> = self
             .primary
             .iter()
             .filter(|(_, r)| fw.is_none_or(|f| r.fw == f))
             .map(|(k, r)| {
-                let sim = strsim::jaro_winkler(&key, k) + 0.5 * strsim::normalized_levenshtein(&key, k);
+                let sim = strsim::jaro_winkler(key, k) + 0.5 * strsim::normalized_levenshtein(key, k);
                 (sim, frameworks[r.fw].standards[r.idx].display_code().to_string())
             })
             .collect();
@@ -319,5 +360,23 @@ mod tests {
         assert!(looks_like_code("HSA-REI.B.3"));
         assert!(!looks_like_code("Fractions"));
         assert!(!looks_like_code("3.2"));
+    }
+
+    #[test]
+    fn suggestions_are_cached_and_long_spellings_cut() {
+        let fw = crate::ingest::standards::read_framework_str(
+            std::path::Path::new("d.csv"),
+            "code,text\nAB.1,Add\nAB.2,Subtract\nCD.1,Count\n",
+            None,
+        )
+        .unwrap();
+        let fws = vec![fw];
+        let ix = CodeIndex::build(&fws);
+        let first = ix.suggest(&fws, "AB.3", None, 2);
+        assert_eq!(first, ["AB.1", "AB.2"]);
+        assert_eq!(ix.suggest(&fws, "AB.3", None, 2), first);
+        assert_eq!(ix.suggested.lock().unwrap().len(), 1);
+        let long = format!("AB.3{}", "x".repeat(100_000));
+        assert_eq!(ix.suggest(&fws, &long, None, 2).len(), 2);
     }
 }

@@ -60,7 +60,7 @@ pub enum Error {
     #[error("{loc}: {msg}")]
     Input { loc: Location, msg: String },
 
-    #[error("unknown standard code {code:?}{}", suggest_suffix(suggestions))]
+    #[error("unknown standard code {:?}{}", shorten(code), suggest_suffix(suggestions))]
     UnknownCode { code: String, suggestions: Vec<String> },
 
     #[error("unknown framework {id:?}; known: {}", known.join(", "))]
@@ -78,6 +78,15 @@ pub enum Error {
     /// A request that cannot be carried out as given (bad option value, empty query).
     #[error("{0}")]
     Usage(String),
+}
+
+/// A user's text as a message quotes it: at most 60 characters, then `...`.
+fn shorten(s: &str) -> String {
+    if s.chars().count() <= 60 {
+        s.to_string()
+    } else {
+        format!("{}...", s.chars().take(60).collect::<String>())
+    }
 }
 
 fn suggest_suffix(s: &[String]) -> String {

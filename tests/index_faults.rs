@@ -519,12 +519,19 @@ fn search_top_beyond_the_index_size_is_clamped() {
     let tmp = tempfile::tempdir().unwrap();
     let ix = tmp.path().join("ix");
     index(&ix, &riverside_csv());
+    // The largest --top the command line takes, far beyond this index's size.
+    aligner(&ix)
+        .args(["search", "fractions", "--top", "10000"])
+        .assert()
+        .success()
+        .stdout(predicate::str::contains("RV.4.NF"));
+    // Beyond it: a usage error, never an abort (an allocation of 34 GB) or a panic.
     for top in ["4294967296", "1152921504606846976", "18446744073709551615"] {
         aligner(&ix)
             .args(["search", "fractions", "--top", top])
             .assert()
-            .success()
-            .stdout(predicate::str::contains("RV.4.NF"));
+            .code(2)
+            .stderr(predicate::str::contains("--top").and(predicate::str::contains("panicked").not()));
     }
 }
 

@@ -222,7 +222,7 @@ fn nothing_to_score(gold: &std::path::Path, report: &EvalReport, fw: &str) -> Er
     Error::input(
         Location::file(std::path::Path::new(&file_label(gold))),
         format!(
-            "no item can be scored: {} (eval needs the publisher's codes in a `standards` column or field;              --framework chooses the framework they belong to)",
+            "no item can be scored: {} (eval needs the publisher's codes in a `standards` column or field; --framework chooses the framework they belong to)",
             why.join(", ")
         ),
     )

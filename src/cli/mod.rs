@@ -74,7 +74,11 @@ impl Ctx {
         let bar = self.progress_bar();
         let lib = Library::open_or_build(&self.index_dir, &|p| bar.show(p));
         bar.finish();
-        lib
+        let lib = lib?;
+        if let Some(n) = &lib.rebuilt {
+            say(&format!("note: {n}"));
+        }
+        Ok(lib)
     }
 
     /// A warning on stderr: `aligner: warning: MSG`.

@@ -192,14 +192,17 @@ mod tests {
 
     #[test]
     fn a_description_of_several_lines_is_fine() {
-        let t = "id,title,text,grade\nu1,Title,\"First line, with a comma\nsecond line, and more, and more\",4\nu2,B,C,4\n";
+        let t =
+            "id,title,text,grade\nu1,Title,\"First line, with a comma\nsecond line, and more, and more\",4\nu2,B,C,4\n";
         assert!(check(t).is_ok());
     }
 
     #[test]
     fn escaped_quotes_and_lone_carriage_returns() {
         assert!(check("id,title,text,grade\ru1,\"say \"\"hi\"\"\",x,4\ru2,b,c,4\r").is_ok());
-        let e = check("id,title,text,grade\ru1,a,b,4\ru2,\"open,x,4\r").unwrap_err().to_string();
+        let e = check("id,title,text,grade\ru1,a,b,4\ru2,\"open,x,4\r")
+            .unwrap_err()
+            .to_string();
         assert!(e.starts_with("u.csv:3:"), "{e}");
     }
 

@@ -156,8 +156,24 @@ fn ends_mid_phrase(title: &str) -> bool {
         .to_lowercase();
     matches!(
         last.as_str(),
-        "a" | "an" | "and" | "as" | "at" | "by" | "for" | "from" | "in" | "into" | "of" | "on" | "or" | "than"
-            | "the" | "to" | "using" | "with" | "within"
+        "a" | "an"
+            | "and"
+            | "as"
+            | "at"
+            | "by"
+            | "for"
+            | "from"
+            | "in"
+            | "into"
+            | "of"
+            | "on"
+            | "or"
+            | "than"
+            | "the"
+            | "to"
+            | "using"
+            | "with"
+            | "within"
     )
 }
 

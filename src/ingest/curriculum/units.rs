@@ -6,8 +6,8 @@
 
 use crate::error::{Error, Location, Result};
 use crate::ingest::csv_guard;
-use crate::text::strip_controls;
 use crate::model::{Grade, GradeRange, Unit};
+use crate::text::strip_controls;
 use serde_json::{Map, Value};
 use std::path::Path;
 
@@ -105,13 +105,12 @@ fn read_jsonl(path: &Path, text: &str) -> Result<Vec<Unit>> {
 }
 
 fn read_json(path: &Path, text: &str) -> Result<Vec<Unit>> {
-    let v: Value = serde_json::from_str(text)
-        .map_err(|e| {
-            Error::input(
-                loc(path, e.line() as u64, None),
-                format!("malformed JSON at column {}: {}", e.column(), json_message(&e)),
-            )
-        })?;
+    let v: Value = serde_json::from_str(text).map_err(|e| {
+        Error::input(
+            loc(path, e.line() as u64, None),
+            format!("malformed JSON at column {}: {}", e.column(), json_message(&e)),
+        )
+    })?;
     let starts = element_lines(text);
     let (items, prefix): (&Vec<Value>, &str) = match &v {
         Value::Array(a) => (a, "$"),
@@ -351,7 +350,10 @@ fn read_csv(path: &Path, text: &str) -> Result<Vec<Unit>> {
             .position()
             .map(|p| csv_guard::line_at(text, p.byte() as usize))
             .unwrap_or(1);
-        Error::input(Location::line(path, line), format!("malformed CSV: {}", csv_message(&e)))
+        Error::input(
+            Location::line(path, line),
+            format!("malformed CSV: {}", csv_message(&e)),
+        )
     };
     let headers = match rdr.headers() {
         Ok(h) => h.clone(),
@@ -386,7 +388,9 @@ fn read_csv(path: &Path, text: &str) -> Result<Vec<Unit>> {
     // A line that looks like a row: its grade cell is a grade, else its id cell one word.
     let looks_like_row = |cells: &[&str]| match (c_grade, c_id) {
         (Some(g), _) => cells.get(g).is_some_and(|g| !g.is_empty() && parse_grade(g).is_some()),
-        (None, Some(i)) => cells.get(i).is_some_and(|id| !id.is_empty() && !id.contains(char::is_whitespace)),
+        (None, Some(i)) => cells
+            .get(i)
+            .is_some_and(|id| !id.is_empty() && !id.contains(char::is_whitespace)),
         (None, None) => true,
     };
     csv_guard::check_quotes(path, text, delim, headers.len(), c_grade.is_some(), &looks_like_row)?;
@@ -502,7 +506,9 @@ fn is_hs_domain(s: &str) -> bool {
 
 fn build_unit(path: &Path, line: u64, pointer: Option<&str>, f: Fields) -> Result<Unit> {
     let at = |field: &str| loc(path, line, pointer.map(|p| format!("{p}.{field}")));
-    let title = strip_controls(f.title.as_deref().unwrap_or_default()).trim().to_string();
+    let title = strip_controls(f.title.as_deref().unwrap_or_default())
+        .trim()
+        .to_string();
     let text = strip_controls(f.text.as_deref().unwrap_or_default()).trim().to_string();
     if title.is_empty() && text.is_empty() {
         return Err(Error::input(

@@ -65,6 +65,11 @@ pub fn read(path: &Path, text: &str) -> Result<Framework> {
     // claim one GUID, the heading falls back to its ASN id, and a cluster that repeats its
     // standard's code gets the cluster code (the standard's code without its last part).
     let mut owner: std::collections::HashMap<String, usize> = std::collections::HashMap::new();
+    #[allow(
+        clippy::indexing_slicing,
+        reason = "i < out.len(); owner holds only indices already visited (first, heading and other \
+                  are i or below it); asn_ids has one entry per node of out (pushed together above)"
+    )]
     for i in 0..out.len() {
         let Some(&first) = owner.get(&out[i].uri) else {
             owner.insert(out[i].uri.clone(), i);
@@ -87,12 +92,12 @@ pub fn read(path: &Path, text: &str) -> Result<Framework> {
     // A folder with children is never a placeholder; fix up kinds that depend on children.
     let mut has_child = vec![false; out.len()];
     for s in &out {
-        if let Some(p) = s.parent {
-            has_child[p] = true;
+        if let Some(h) = s.parent.and_then(|p| has_child.get_mut(p)) {
+            *h = true;
         }
     }
-    for (i, s) in out.iter_mut().enumerate() {
-        if s.label.as_deref() == Some("Placeholder") && has_child[i] {
+    for (s, &has_child) in out.iter_mut().zip(&has_child) {
+        if s.label.as_deref() == Some("Placeholder") && has_child {
             s.label = None;
         }
     }
@@ -151,7 +156,8 @@ fn stem(path: &Path) -> String {
 fn document_uri(path: &Path) -> Option<String> {
     let s = stem(path);
     let d = s.rsplit(['_', '-']).next()?;
-    (d.len() > 1 && d.starts_with('D') && d[1..].chars().all(|c| c.is_ascii_hexdigit()))
+    d.strip_prefix('D')
+        .is_some_and(|hex| !hex.is_empty() && hex.chars().all(|c| c.is_ascii_hexdigit()))
         .then(|| format!("http://asn.jesandco.org/resources/{d}"))
 }
 

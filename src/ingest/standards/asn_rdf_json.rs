@@ -2,6 +2,8 @@
 //! properties (`{ "http://purl.org/dc/terms/description": [{ "value": ..., "type": "literal" }] }`).
 //! One resource is the `asn:StandardDocument`; the statements hang from it through
 //! `gemq:hasChild` (with `gemq:isChildOf` used when a statement is not listed by its parent).
+//! A resource URI that is a key of the object twice is refused, with the line of the second:
+//! a JSON object keeps only the last, and the first statement would be lost.
 //!
 //! Order: these exports carry no sequence or `asn:listID`, so children follow the order of the
 //! parent's `hasChild` array, which is the publisher's order (`PK.NSO.1`, `PK.NSO.2`, ... `K.NSO-N.1`).
@@ -33,7 +35,7 @@
 //! `pa-math`); title: the document's `dc:title`; license: the ASN attribution.
 
 use super::{finish, grade_from_label, tree_order, Json};
-use crate::error::Result;
+use crate::error::{Error, Location, Result};
 use crate::model::{Framework, Kind, Note, Standard};
 use crate::text::clean;
 use serde_json::{Map, Value};
@@ -195,7 +197,10 @@ pub(crate) fn split_label(text: &str) -> Option<(String, String, bool, &str)> {
         }
         return None;
     }
-    let p = parts[0];
+    // `split` gives at least one part, and there are fewer than two.
+    let &[p] = parts.as_slice() else {
+        return None;
+    };
     let digits = p.chars().all(|c| c.is_ascii_digit());
     if trailing_dot && (digits || p.len() == 1) {
         return Some((word.to_string(), p.to_string(), false, rest));
@@ -214,17 +219,72 @@ fn assessment_limit(text: &str) -> Option<String> {
     if !lower.starts_with("assessment limit") {
         return None;
     }
-    let body = match t.find(':') {
-        Some(i) if i < 20 => &t[i + 1..],
+    let body = match t.split_once(':') {
+        Some((head, body)) if head.len() < 20 => body,
         _ => t,
     };
     Some(body.trim().to_string())
+}
+
+/// Scans the keys of the top-level object (values skipped) and stops at the first subject seen
+/// twice, leaving its URI in the slot; the error it stops with is only a carrier of the position.
+struct SubjectKeys<'a>(&'a mut Option<String>);
+
+impl<'de> serde::de::DeserializeSeed<'de> for SubjectKeys<'_> {
+    type Value = ();
+
+    fn deserialize<D: serde::Deserializer<'de>>(self, d: D) -> std::result::Result<(), D::Error> {
+        d.deserialize_map(self)
+    }
+}
+
+impl<'de> serde::de::Visitor<'de> for SubjectKeys<'_> {
+    type Value = ();
+
+    fn expecting(&self, f: &mut std::fmt::Formatter) -> std::fmt::Result {
+        f.write_str("an object of subject URIs")
+    }
+
+    fn visit_map<A: serde::de::MapAccess<'de>>(self, mut map: A) -> std::result::Result<(), A::Error> {
+        let mut seen = std::collections::HashSet::new();
+        while let Some(key) = map.next_key::<String>()? {
+            if seen.contains(&key) {
+                *self.0 = Some(key);
+                return Err(serde::de::Error::custom("a subject appears twice"));
+            }
+            seen.insert(key);
+            map.next_value::<serde::de::IgnoredAny>()?;
+        }
+        Ok(())
+    }
+}
+
+/// Refuse a subject URI that is a key of the top-level object twice: serde_json keeps only the
+/// last one, so the statements of the first would be lost without a word. The keys are read a
+/// second time; serde_json puts the position where the scan stopped, just after the second
+/// occurrence of the key, on the error, which gives its line.
+fn check_unique_subjects(path: &Path, text: &str) -> Result<()> {
+    use serde::de::DeserializeSeed;
+    let mut dup = None;
+    let scan = SubjectKeys(&mut dup).deserialize(&mut serde_json::Deserializer::from_str(text));
+    match (dup, scan) {
+        (Some(uri), Err(e)) => Err(Error::input(
+            Location::line(path, e.line() as u64),
+            format!(
+                "subject {uri} appears twice as a key of the top-level object (a JSON object keeps \
+                 only the last one, so the first would be lost); merge the two or remove one"
+            ),
+        )),
+        // The text parsed as JSON already: the scan fails only at a duplicate.
+        _ => Ok(()),
+    }
 }
 
 pub fn read(path: &Path, text: &str) -> Result<Framework> {
     let root = super::parse_json(path, text)?;
     let j = Json { path };
     let top = j.object(&root, "$")?;
+    check_unique_subjects(path, text)?;
     let mut doc: Option<Res> = None;
     let mut stmts: Vec<Res> = Vec::new();
     for (uri, v) in top {
@@ -255,14 +315,16 @@ pub fn read(path: &Path, text: &str) -> Result<Framework> {
                 .collect(),
         );
     }
-    for (i, r) in stmts.iter().enumerate() {
+    for (hint, r) in parent_hint.iter_mut().zip(&stmts) {
         if let Some(p) = first(&j, r, IS_CHILD_OF)?.and_then(|p| index.get(p).copied()) {
-            parent_hint[i] = Some(p);
+            *hint = Some(p);
         }
     }
     for (p, cs) in children.iter().enumerate() {
         for &c in cs {
-            parent_hint[c].get_or_insert(p);
+            if let Some(hint) = parent_hint.get_mut(c) {
+                hint.get_or_insert(p);
+            }
         }
     }
     let roots: Vec<usize> = values(&j, &doc, HAS_CHILD)?
@@ -276,8 +338,9 @@ pub fn read(path: &Path, text: &str) -> Result<Framework> {
     let mut out: Vec<Standard> = Vec::with_capacity(order.len());
     let mut placed: Vec<Option<usize>> = vec![None; stmts.len()];
     for (i, parent) in order {
-        let r = &stmts[i];
-        let parent_out = parent.and_then(|p| placed[p]);
+        // tree_order gives only nodes below stmts.len(), the length of children, placed and stmts.
+        let Some(r) = stmts.get(i) else { continue };
+        let parent_out = parent.and_then(|p| placed.get(p).copied().flatten());
         let desc_prop = format!("{DCTERMS}description");
         let raw = match first(&j, r, &desc_prop)? {
             Some(t) => t,
@@ -285,10 +348,10 @@ pub fn read(path: &Path, text: &str) -> Result<Framework> {
         };
         let mut text = clean(raw);
         // Assessment limits become notes of the parent.
-        if children[i].is_empty() {
+        if children.get(i).is_none_or(Vec::is_empty) {
             if let (Some(limit), Some(p)) = (assessment_limit(&text), parent_out) {
-                if !limit.is_empty() {
-                    out[p].notes.push(Note {
+                if let Some(parent) = out.get_mut(p).filter(|_| !limit.is_empty()) {
+                    parent.notes.push(Note {
                         kind: "assessment_boundary".into(),
                         text: limit,
                     });
@@ -315,7 +378,7 @@ pub fn read(path: &Path, text: &str) -> Result<Framework> {
             let c = if full {
                 part
             } else {
-                match parent_out.and_then(|p| out[p].code.as_deref()) {
+                match parent_out.and_then(|p| out.get(p)).and_then(|p| p.code.as_deref()) {
                     Some(pc) => format!("{}.{part}", pc.strip_suffix(".0").unwrap_or(pc)),
                     None => part,
                 }
@@ -344,7 +407,9 @@ pub fn read(path: &Path, text: &str) -> Result<Framework> {
         s.grades = grades;
         s.notes = notes;
         s.parent = parent_out;
-        placed[i] = Some(out.len());
+        if let Some(slot) = placed.get_mut(i) {
+            *slot = Some(out.len());
+        }
         out.push(s);
     }
 
@@ -449,6 +514,30 @@ mod tests {
         assert_eq!(split("e.g. coins"), None);
         assert_eq!(split("Numbers"), None);
         assert_eq!(split("2.1.3.A"), None);
+    }
+
+    #[test]
+    fn refuses_a_subject_given_twice() {
+        let doc = r#"{
+  "http://x/D1": {
+    "http://www.w3.org/1999/02/22-rdf-syntax-ns#type": [{"value": "http://purl.org/ASN/schema/core/StandardDocument", "type": "uri"}],
+    "http://purl.org/gem/qualifiers/hasChild": [{"value": "http://x/A1", "type": "uri"}]
+  },
+  "http://x/A1": {
+    "http://www.w3.org/1999/02/22-rdf-syntax-ns#type": [{"value": "http://purl.org/ASN/schema/core/Statement", "type": "uri"}],
+    "http://purl.org/dc/terms/description": [{"value": "Count to 100.", "type": "literal"}]
+  },
+  "http:\/\/x\/A1": {
+    "http://purl.org/dc/terms/description": [{"value": "Count to 20.", "type": "literal"}]
+  }
+}"#;
+        let e = read(Path::new("dup.json"), doc).unwrap_err().to_string();
+        assert!(e.contains("dup.json:10:"), "{e}");
+        assert!(e.contains("subject http://x/A1 appears twice"), "{e}");
+        // Under another URI, both statements are read.
+        let once = doc.replace("http:\\/\\/x\\/A1", "http://x/A2");
+        let fw = read(Path::new("once.json"), &once).unwrap();
+        assert_eq!(fw.standards.len(), 2);
     }
 
     #[test]

@@ -70,7 +70,12 @@ impl Lines<'_> {
             self.pos = 0;
             self.line = 1;
         }
-        self.line += self.text.as_bytes()[self.pos..pos]
+        // self.pos <= pos <= text.len(): the range is always there.
+        self.line += self
+            .text
+            .as_bytes()
+            .get(self.pos..pos)
+            .unwrap_or_default()
             .iter()
             .filter(|&&b| b == b'\n')
             .count() as u64;
@@ -247,10 +252,10 @@ fn parse(path: &Path, text: &str) -> Result<Vec<Resource>> {
 pub(crate) fn comment_notes(raw: &str) -> Vec<Note> {
     let t = clean(raw);
     let mut parts: Vec<(&str, &str)> = Vec::new();
-    match t.find("Assessment Boundary:") {
-        Some(i) => {
-            parts.push(("", &t[..i]));
-            parts.push(("assessment_boundary", &t[i + "Assessment Boundary:".len()..]));
+    match t.split_once("Assessment Boundary:") {
+        Some((before, boundary)) => {
+            parts.push(("", before));
+            parts.push(("assessment_boundary", boundary));
         }
         None => parts.push(("", &t)),
     }
@@ -285,9 +290,9 @@ pub(crate) fn comment_notes(raw: &str) -> Vec<Note> {
 
 /// The text after "Clarification Statement:" (or a misspelling of it), if it starts that way.
 fn clarification_body(t: &str) -> Option<&str> {
-    let i = t.find("Statement:")?;
-    let head = t[..i].trim().to_ascii_lowercase();
-    (i <= 20 && head.contains("larif") && !head.contains(' ')).then(|| &t[i + "Statement:".len()..])
+    let (before, body) = t.split_once("Statement:")?;
+    let head = before.trim().to_ascii_lowercase();
+    (before.len() <= 20 && head.contains("larif") && !head.contains(' ')).then_some(body)
 }
 
 pub fn read(path: &Path, text: &str) -> Result<Framework> {
@@ -321,7 +326,12 @@ pub fn read(path: &Path, text: &str) -> Result<Framework> {
         .collect();
     let roots: Vec<usize> = match doc {
         Some(d) => d.all("hasChild").filter_map(|c| index.get(c).copied()).collect(),
-        None => (0..statements.len()).filter(|&i| parent_hint[i].is_none()).collect(),
+        None => parent_hint
+            .iter()
+            .enumerate()
+            .filter(|(_, p)| p.is_none())
+            .map(|(i, _)| i)
+            .collect(),
     };
     let element_targets: HashSet<&str> = statements.iter().flat_map(|s| s.all("comprisedOf")).collect();
 
@@ -330,19 +340,22 @@ pub fn read(path: &Path, text: &str) -> Result<Framework> {
     // Statement index -> output index (a dropped intro node maps to its own parent's output).
     let mut placed: Vec<Option<usize>> = vec![None; statements.len()];
     for (i, parent) in order {
-        let s = statements[i];
-        let parent_out = parent.and_then(|p| placed[p]);
+        // tree_order gives only nodes below statements.len(), the length of children and placed.
+        let Some(&s) = statements.get(i) else { continue };
+        let parent_out = parent.and_then(|p| placed.get(p).copied().flatten());
         let raw_text = s.first("description").or_else(|| s.first("title")).unwrap_or("");
         let text = clean(raw_text);
         let label = s.first("statementLabel").map(clean).filter(|l| !l.is_empty());
-        let has_children = !children[i].is_empty();
+        let has_children = children.get(i).is_some_and(|c| !c.is_empty());
         if label.is_none()
             && has_children
             && text
                 .to_ascii_lowercase()
                 .starts_with("students who demonstrate understanding")
         {
-            placed[i] = parent_out;
+            if let Some(slot) = placed.get_mut(i) {
+                *slot = parent_out;
+            }
             continue;
         }
         let code = s
@@ -374,7 +387,8 @@ pub fn read(path: &Path, text: &str) -> Result<Framework> {
             for target in s.all(name) {
                 let target_code = index
                     .get(target)
-                    .and_then(|&t| statements[t].first("statementNotation"))
+                    .and_then(|&t| statements.get(t))
+                    .and_then(|t| t.first("statementNotation"))
                     .map(str::to_string);
                 let a = Association {
                     kind: kind.to_string(),
@@ -393,7 +407,9 @@ pub fn read(path: &Path, text: &str) -> Result<Framework> {
         st.notes = notes;
         st.associations = associations;
         st.parent = parent_out;
-        placed[i] = Some(out.len());
+        if let Some(slot) = placed.get_mut(i) {
+            *slot = Some(out.len());
+        }
         out.push(st);
     }
 

@@ -168,36 +168,44 @@ pub fn read(path: &Path, text: &str) -> Result<Framework> {
             continue; // an association from outside this package
         };
         if kind.eq_ignore_ascii_case("isChildOf") {
-            if has_parent[o] {
+            // index holds positions in items; has_parent and parent_hint have a slot per item.
+            if has_parent.get(o).copied().unwrap_or(false) {
                 // A second parent: the first one wins.
                 warnings.push(format!(
                     "{}: {ptr}: item {} has a second parent ({dest}); the first one is kept",
                     path.display(),
-                    item_name(&items[o].standard)
+                    name_at(&items, o)
                 ));
                 continue;
             }
             let parent = if dest == doc_id {
                 usize::MAX
             } else if let Some(&p) = index.get(dest) {
-                parent_hint[o] = Some(p);
+                if let Some(hint) = parent_hint.get_mut(o) {
+                    *hint = Some(p);
+                }
                 p
             } else {
                 warnings.push(format!(
                     "{}: {ptr}: the parent {dest} of item {} is not in the package; the item is read at the top level",
                     path.display(),
-                    item_name(&items[o].standard)
+                    name_at(&items, o)
                 ));
                 continue;
             };
-            has_parent[o] = true;
+            if let Some(has) = has_parent.get_mut(o) {
+                *has = true;
+            }
             child_links.entry(parent).or_default().push((o, seq, o));
         } else {
             let target = match dest_uri.and_then(|u| u.split_once("/uri/")).map(|(_, rest)| rest) {
                 Some(rest) if rest.starts_with("http://") || rest.starts_with("https://") => rest,
                 _ => dest,
             };
-            let target_code = index.get(dest).and_then(|&d| items[d].standard.code.clone());
+            let target_code = index
+                .get(dest)
+                .and_then(|&d| items.get(d))
+                .and_then(|d| d.standard.code.clone());
             others.push((
                 o,
                 Association {
@@ -229,19 +237,21 @@ pub fn read(path: &Path, text: &str) -> Result<Framework> {
         .get(&usize::MAX)
         .map(|l| l.iter().map(|x| x.0).collect())
         .unwrap_or_default();
-    roots.extend((0..items.len()).filter(|&i| !has_parent[i]));
+    roots.extend(has_parent.iter().enumerate().filter(|(_, &has)| !has).map(|(i, _)| i));
     for (o, a) in others {
-        items[o].standard.associations.push(a);
+        if let Some(it) = items.get_mut(o) {
+            it.standard.associations.push(a);
+        }
     }
 
     let cycles = super::parent_cycles(&parent_hint);
     let order = super::tree_order(&roots, &children, &parent_hint);
     for cycle in cycles {
-        let names: Vec<String> = cycle.iter().map(|&i| item_name(&items[i].standard)).collect();
+        let names: Vec<String> = cycle.iter().map(|&i| name_at(&items, i)).collect();
         let top = order
             .iter()
             .find(|(i, p)| p.is_none() && cycle.contains(i))
-            .map(|(i, _)| item_name(&items[*i].standard))
+            .map(|&(i, _)| name_at(&items, i))
             .unwrap_or_default();
         warnings.push(if names.len() == 1 {
             format!(
@@ -257,15 +267,20 @@ pub fn read(path: &Path, text: &str) -> Result<Framework> {
         });
     }
     let mut new_pos = vec![0usize; items.len()];
-    for (pos, (i, _)) in order.iter().enumerate() {
-        new_pos[*i] = pos;
+    // tree_order gives each node below items.len() once: new_pos and slots have a slot for it.
+    for (pos, &(i, _)) in order.iter().enumerate() {
+        if let Some(slot) = new_pos.get_mut(i) {
+            *slot = pos;
+        }
     }
     let mut slots: Vec<Option<Item>> = items.into_iter().map(Some).collect();
     let mut standards = Vec::with_capacity(order.len());
     let mut fixed = Vec::with_capacity(order.len());
     for (i, parent) in order {
-        let Some(mut it) = slots[i].take() else { continue };
-        it.standard.parent = parent.map(|p| new_pos[p]);
+        let Some(mut it) = slots.get_mut(i).and_then(Option::take) else {
+            continue;
+        };
+        it.standard.parent = parent.and_then(|p| new_pos.get(p).copied());
         fixed.push(it.typed);
         standards.push(it.standard);
     }
@@ -346,6 +361,11 @@ fn item_name(s: &Standard) -> String {
         Some(c) => format!("{c} ({})", s.uri),
         None => s.uri.clone(),
     }
+}
+
+/// [`item_name`] of `items[i]`; empty when there is no such item.
+fn name_at(items: &[Item], i: usize) -> String {
+    items.get(i).map(|it| item_name(&it.standard)).unwrap_or_default()
 }
 
 #[cfg(test)]

@@ -90,7 +90,11 @@ pub fn read(path: &Path, text: &str) -> Result<Framework> {
         cells
             .get(c_code)
             .is_some_and(|c| !c.is_empty() && !c.contains(char::is_whitespace))
-            && c_grade.is_none_or(|g| cells.get(g).is_some_and(|g| g.is_empty() || parse_grade_list(g).is_some()))
+            && c_grade.is_none_or(|g| {
+                cells
+                    .get(g)
+                    .is_some_and(|g| g.is_empty() || parse_grade_list(g).is_some())
+            })
     };
     csv_guard::check_quotes(path, text, delim, headers.len(), c_grade.is_some(), &looks_like_row)?;
 
@@ -133,11 +137,8 @@ pub fn read(path: &Path, text: &str) -> Result<Framework> {
         let parent = Some(get(c_parent))
             .filter(|p| !p.is_empty())
             .map(|p| (p.to_string(), line));
-        if let Some(&first) = by_code.get(&code) {
-            return Err(err(format!(
-                "duplicate code {code} (first on line {})",
-                rows[first].line
-            )));
+        if let Some(first) = by_code.get(&code).and_then(|&first| rows.get(first)) {
+            return Err(err(format!("duplicate code {code} (first on line {})", first.line)));
         }
         by_code.insert(code.clone(), rows.len());
         rows.push(Row {
@@ -174,24 +175,31 @@ pub fn read(path: &Path, text: &str) -> Result<Framework> {
         });
     }
     if let Some(cycle) = super::parent_cycles(&parent_of).into_iter().min() {
+        // parent_cycles gives indices of parent_of, which has a slot per row.
+        let codes: Vec<&str> = cycle
+            .iter()
+            .filter_map(|&i| rows.get(i))
+            .map(|r| r.code.as_str())
+            .collect();
         let first = cycle.first().copied().unwrap_or(0);
-        let codes: Vec<&str> = cycle.iter().map(|&i| rows[i].code.as_str()).collect();
+        let (line, code) = rows.get(first).map_or((0, ""), |r| (r.line, r.code.as_str()));
         return Err(Error::input(
-            Location::line(path, rows[first].line),
-            format!(
-                "code {} is its own ancestor (parent cycle: {})",
-                rows[first].code,
-                codes.join(" -> ")
-            ),
+            Location::line(path, line),
+            format!("code {code} is its own ancestor (parent cycle: {})", codes.join(" -> ")),
         ));
     }
     let mut children: Vec<Vec<usize>> = vec![Vec::new(); rows.len()];
     for (i, p) in parent_of.iter().enumerate() {
-        if let Some(p) = p {
-            children[*p].push(i);
+        if let Some(c) = p.and_then(|p| children.get_mut(p)) {
+            c.push(i);
         }
     }
-    let roots: Vec<usize> = (0..rows.len()).filter(|&i| parent_of[i].is_none()).collect();
+    let roots: Vec<usize> = parent_of
+        .iter()
+        .enumerate()
+        .filter(|(_, p)| p.is_none())
+        .map(|(i, _)| i)
+        .collect();
     let order = super::tree_order(&roots, &children, &parent_of);
 
     let stem = path
@@ -207,18 +215,25 @@ pub fn read(path: &Path, text: &str) -> Result<Framework> {
         }
     };
     let mut new_pos = vec![0usize; rows.len()];
-    for (pos, (i, _)) in order.iter().enumerate() {
-        new_pos[*i] = pos;
+    // tree_order gives each row index once: new_pos has a slot for it.
+    for (pos, &(i, _)) in order.iter().enumerate() {
+        if let Some(slot) = new_pos.get_mut(i) {
+            *slot = pos;
+        }
     }
     let mut standards: Vec<Standard> = Vec::with_capacity(rows.len());
     let mut fixed = Vec::with_capacity(rows.len());
     let mut subjects: HashMap<String, usize> = HashMap::new();
     for (i, parent) in order {
-        let r = &rows[i];
-        let parent = parent.map(|p| new_pos[p]);
+        let Some(r) = rows.get(i) else { continue };
+        let parent = parent.and_then(|p| new_pos.get(p).copied());
         let grades = match &r.grades {
             Some(g) => g.clone(),
-            None => parent.map(|p| standards[p].grades.clone()).unwrap_or_default(),
+            // A parent comes before its children: it is in standards already.
+            None => parent
+                .and_then(|p| standards.get(p))
+                .map(|p| p.grades.clone())
+                .unwrap_or_default(),
         };
         let mut s = Standard::new(
             format!("urn:aligner:{id}:{}", r.code),

@@ -140,7 +140,7 @@ fn prefix(s: &str, n: usize) -> &str {
     while !s.is_char_boundary(end) {
         end -= 1;
     }
-    &s[..end]
+    s.get(..end).unwrap_or(s)
 }
 
 /// The lower-cased, trimmed fields of a CSV's first record.
@@ -211,7 +211,10 @@ pub(crate) fn split_code(raw: &str) -> (String, Vec<String>) {
 
 /// True for CCSS practice / anchor codes (after the prefix is removed): `MP1`, `CCRA.R.1`.
 pub(crate) fn is_practice_code(code: &str) -> bool {
-    code.starts_with("CCRA.") || (code.starts_with("MP") && code[2..].chars().all(|c| c.is_ascii_digit() || c == '.'))
+    code.starts_with("CCRA.")
+        || code
+            .strip_prefix("MP")
+            .is_some_and(|rest| rest.chars().all(|c| c.is_ascii_digit() || c == '.'))
 }
 
 /// One grade from a publisher's label: `K`, `KG`, `Pre-K`, `PK`, `09`, `Grade 4`, or the last
@@ -315,33 +318,43 @@ pub(crate) fn infer_kinds(standards: &mut [crate::model::Standard], fixed: &[boo
     let n = standards.len();
     let mut kids: Vec<Vec<usize>> = vec![Vec::new(); n];
     let mut depth = vec![0usize; n];
-    for i in 0..n {
-        if let Some(p) = standards[i].parent {
-            kids[p].push(i);
-            depth[i] = depth[p] + 1;
+    for (i, s) in standards.iter().enumerate() {
+        if let Some(p) = s.parent {
+            if let Some(k) = kids.get_mut(p) {
+                k.push(i);
+            }
+            let d = depth.get(p).map_or(1, |d| d + 1);
+            if let Some(slot) = depth.get_mut(i) {
+                *slot = d;
+            }
         }
     }
-    for i in 0..n {
-        if fixed[i] {
+    let leaf = |c: usize| kids.get(c).is_none_or(Vec::is_empty);
+    // Kinds are set in document order: a node's parent has its kind when the node is looked at.
+    for (i, (own_kids, &d)) in kids.iter().zip(&depth).enumerate() {
+        if fixed.get(i).copied().unwrap_or(false) {
             continue;
         }
-        let kind = if !kids[i].is_empty() {
-            if depth[i] == 0 {
+        let Some(s) = standards.get(i) else { break };
+        let kind = if !own_kids.is_empty() {
+            if d == 0 {
                 Kind::Grouping
-            } else if standards[i].code.is_some() && kids[i].iter().all(|&c| kids[c].is_empty()) {
+            } else if s.code.is_some() && own_kids.iter().all(|&c| leaf(c)) {
                 Kind::Standard
-            } else if depth[i] == 1 {
+            } else if d == 1 {
                 Kind::Domain
             } else {
                 Kind::Cluster
             }
         } else {
-            match standards[i].parent {
-                Some(p) if standards[p].kind == Kind::Standard => Kind::Component,
+            match s.parent.and_then(|p| standards.get(p)) {
+                Some(p) if p.kind == Kind::Standard => Kind::Component,
                 _ => Kind::Standard,
             }
         };
-        standards[i].kind = kind;
+        if let Some(s) = standards.get_mut(i) {
+            s.kind = kind;
+        }
     }
 }
 
@@ -532,10 +545,10 @@ pub(crate) fn tree_order(
     let walk = |start: usize, parent: Option<usize>, placed: &mut [bool], out: &mut Vec<(usize, Option<usize>)>| {
         let mut stack = vec![(start, parent)];
         while let Some((node, parent)) = stack.pop() {
-            if placed.get(node).copied().unwrap_or(true) {
+            let Some(slot) = placed.get_mut(node).filter(|done| !**done) else {
                 continue;
-            }
-            placed[node] = true;
+            };
+            *slot = true;
             out.push((node, parent));
             let listed = children.get(node).map(Vec::as_slice).unwrap_or(&[]);
             let hint = hinted.get(node).map(Vec::as_slice).unwrap_or(&[]);
@@ -551,25 +564,31 @@ pub(crate) fn tree_order(
     }
     // Nodes no root leads to: climb to the highest unplaced node above (stopping where the climb
     // meets itself, in a cycle) and walk from there, so a detached subtree keeps its shape.
+    // `placed` and `climbed` have a slot per node: `get` is `None` exactly for `p >= n`.
     let mut climbed = vec![usize::MAX; n];
     for i in 0..n {
-        if placed[i] {
+        if placed.get(i).copied().unwrap_or(true) {
             continue;
         }
         let mut top = i;
-        climbed[top] = i;
+        if let Some(c) = climbed.get_mut(top) {
+            *c = i;
+        }
         while let Some(p) = parent_hint.get(top).copied().flatten() {
-            if p >= n || placed[p] || climbed[p] == i {
+            // Out of range counts as placed: the climb stops.
+            if placed.get(p).copied().unwrap_or(true) || climbed.get(p) == Some(&i) {
                 break;
             }
-            climbed[p] = i;
+            if let Some(c) = climbed.get_mut(p) {
+                *c = i;
+            }
             top = p;
         }
         let parent = parent_hint
             .get(top)
             .copied()
             .flatten()
-            .filter(|&p| p < n && placed[p]);
+            .filter(|&p| placed.get(p).copied().unwrap_or(false));
         walk(top, parent, &mut placed, &mut out);
     }
     debug_assert_eq!(out.len(), n, "tree_order places every node once");
@@ -583,22 +602,26 @@ pub(crate) fn parent_cycles(parent_hint: &[Option<usize>]) -> Vec<Vec<usize>> {
     // 0: not seen; k + 1: seen in the walk that started at node k.
     let mut seen = vec![0usize; n];
     let mut cycles = Vec::new();
+    // `seen` has a slot per node: `seen.get(p)` is `None` exactly for `p >= n`.
+    let parent_of = |x: usize| parent_hint.get(x).copied().flatten();
     for start in 0..n {
-        if seen[start] != 0 {
+        if seen.get(start) != Some(&0) {
             continue;
         }
         let mut x = start;
         loop {
-            seen[x] = start + 1;
-            match parent_hint[x] {
-                Some(p) if p < n && seen[p] == 0 => x = p,
-                Some(p) if p < n && seen[p] == start + 1 => {
+            if let Some(s) = seen.get_mut(x) {
+                *s = start + 1;
+            }
+            match parent_of(x) {
+                Some(p) if seen.get(p) == Some(&0) => x = p,
+                Some(p) if seen.get(p) == Some(&(start + 1)) => {
                     // p is on this walk's path: the cycle runs from p back to p.
                     let mut cyc = vec![p];
-                    let mut y = parent_hint[p].unwrap_or(p);
+                    let mut y = parent_of(p).unwrap_or(p);
                     while y != p {
                         cyc.push(y);
-                        y = parent_hint[y].unwrap_or(p);
+                        y = parent_of(y).unwrap_or(p);
                     }
                     let low = cyc.iter().enumerate().min_by_key(|(_, &v)| v).map_or(0, |(k, _)| k);
                     cyc.rotate_left(low);

@@ -17,8 +17,8 @@
 //! file stem slugged (`ccsso-ela-item`).
 
 use super::{finish, parse_grade_list, split_code};
-use crate::ingest::csv_guard;
 use crate::error::{Error, Location, Result};
+use crate::ingest::csv_guard;
 use crate::model::{Framework, Kind, Note, Standard};
 use crate::text::{clean, fix_mac_roman, looks_mac_roman};
 use std::collections::HashMap;
@@ -70,7 +70,9 @@ pub fn read(path: &Path, text: &str) -> Result<Framework> {
             .get(c_id)
             .is_some_and(|c| !c.is_empty() && !c.contains(char::is_whitespace))
             && cells.get(c_level).is_some_and(|l| {
-                !l.is_empty() && l.split('.').all(|p| !p.is_empty() && p.bytes().all(|b| b.is_ascii_digit()))
+                !l.is_empty()
+                    && l.split('.')
+                        .all(|p| !p.is_empty() && p.bytes().all(|b| b.is_ascii_digit()))
             })
     };
     csv_guard::check_quotes(path, text, b',', headers.len(), true, &looks_like_row)?;
@@ -162,7 +164,9 @@ pub fn read(path: &Path, text: &str) -> Result<Framework> {
             ));
         }
         let mut s = r.standard;
-        s.parent = (1..r.level.len()).rev().find_map(|n| pos.get(&r.level[..n]).copied());
+        s.parent = (1..r.level.len())
+            .rev()
+            .find_map(|n| r.level.get(..n).and_then(|up| pos.get(up)).copied());
         fixed.push(r.typed);
         standards.push(s);
     }
