@@ -25,12 +25,14 @@ seed() {
     shopt -s nullglob
     local files=()
     case $t in
-        standards_json) files=("$root"/tests/data/standards/*.json) ;;
-        standards_xml) files=() ;;
-        standards_csv) files=("$root"/tests/data/standards/*.csv "$root"/tests/data/audit/riverside-math.csv) ;;
+        # tests/data/bad/ holds the bad-input corpus of the tests: each reader's near misses.
+        standards_json) files=("$root"/tests/data/standards/*.json "$root"/tests/data/bad/{asn,case,rdfjson}-*.json) ;;
+        standards_xml) files=("$root"/tests/data/bad/*.xml) ;;
+        standards_csv) files=("$root"/tests/data/standards/*.csv "$root"/tests/data/audit/riverside-math.csv
+                              "$root"/tests/data/bad/std-*.csv) ;;
         curriculum_units) files=("$root"/tests/data/curriculum/*.{csv,json,jsonl} "$root"/tests/data/audit/riverside-units.csv
-                                 "$root"/tests/data/eval/*.jsonl "$root"/examples/*.csv) ;;
-        toc) files=("$root"/tests/data/curriculum/*.{txt,md} "$root"/examples/*.{txt,md}) ;;
+                                 "$root"/tests/data/eval/*.jsonl "$root"/examples/*.csv "$root"/tests/data/bad/units-*) ;;
+        toc) files=("$root"/tests/data/curriculum/*.{txt,md} "$root"/examples/*.{txt,md} "$root"/tests/data/bad/toc-*) ;;
         codes)
             # One seed per 20th claim list: a selector byte (framework, grade), then the codes.
             LC_ALL=C awk -F'\t' -v d="$dir" 'NR > 1 && NR % 20 == 0 { printf "%c%s", 32 + NR % 90, $2 > (d "/claims-" NR); close(d "/claims-" NR) }' \
