@@ -8,6 +8,8 @@ use aligner::model::{Framework, Grade};
 use libfuzzer_sys::fuzz_target;
 use std::sync::OnceLock;
 
+// Read once, before the first input (in libFuzzer's init, so that its seconds do not count against
+// the first input's -timeout).
 static CORPUS: OnceLock<(Vec<Framework>, CodeIndex)> = OnceLock::new();
 
 fn corpus() -> &'static (Vec<Framework>, CodeIndex) {
@@ -21,7 +23,7 @@ fn corpus() -> &'static (Vec<Framework>, CodeIndex) {
     })
 }
 
-fuzz_target!(|data: &[u8]| {
+fuzz_target!(init: { corpus(); }, |data: &[u8]| {
     // First byte: framework and grade choice; the rest: the spelling.
     let Some((&sel, rest)) = data.split_first() else { return };
     let Some(raw) = common::text("code.txt", rest) else { return };
