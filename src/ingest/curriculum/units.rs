@@ -399,13 +399,11 @@ fn read_csv(path: &Path, text: &str) -> Result<Vec<Unit>> {
     };
     csv_guard::check_quotes(path, text, delim, headers.len(), c_grade.is_some(), &looks_like_row)?;
     let mut out = Vec::new();
+    let lines = csv_guard::Lines::new(text);
     for rec in rdr.records() {
         let rec = rec.map_err(csv_err)?;
         // From the byte offset: the csv crate's own line count lags after CRLF line ends.
-        let line = rec
-            .position()
-            .map(|p| csv_guard::line_at(text, p.byte() as usize))
-            .unwrap_or(0);
+        let line = rec.position().map(|p| lines.line_at(p.byte() as usize)).unwrap_or(0);
         if rec.iter().all(|c| c.is_empty()) {
             continue;
         }
