@@ -159,10 +159,13 @@ pub struct CodeIndex {
     primary_of: HashMap<Ref, String>,
     /// Suggestions already computed, per (key, framework, count): an audit of a publisher's
     /// sheet repeats the same unknown codes on many rows, and each costs a pass over every code.
-    suggested: std::sync::Arc<std::sync::Mutex<HashMap<(String, Option<usize>, usize), Vec<String>>>>,
+    suggested: Cache<(String, Option<usize>, usize), Vec<String>>,
     /// Grade-relative lookups already made, per (key, grade, framework), for the same reason.
-    partial: std::sync::Arc<std::sync::Mutex<HashMap<(String, String, Option<usize>), Vec<Ref>>>>,
+    partial: Cache<(String, String, Option<usize>), Vec<Ref>>,
 }
+
+/// A memo shared by the clones of a [`CodeIndex`].
+type Cache<K, V> = std::sync::Arc<std::sync::Mutex<HashMap<K, V>>>;
 
 /// The longest spelling compared when suggesting: no published code is near this long, and a
 /// longer text (a sentence pasted into a code column) would only cost time.

@@ -143,25 +143,16 @@ pub fn decode_entities(s: &str) -> String {
     }
     let mut out = String::with_capacity(s.len());
     let mut rest = s;
-    while let Some(i) = rest.find('&') {
-        out.push_str(&rest[..i]);
-        let after = &rest[i + 1..];
-        match after.find(';').filter(|&j| j > 0 && j <= 10) {
-            Some(j) => {
-                let name = &after[..j];
-                if let Some(c) = resolve_entity(name) {
-                    out.push_str(&c);
-                    rest = &after[j + 1..];
-                    continue;
-                }
-                out.push('&');
-                rest = after;
-            }
-            None => {
-                out.push('&');
-                rest = after;
-            }
+    while let Some((before, after)) = rest.split_once('&') {
+        out.push_str(before);
+        let reference = after.split_once(';').filter(|(name, _)| (1..=10).contains(&name.len()));
+        if let Some((c, tail)) = reference.and_then(|(name, tail)| Some((resolve_entity(name)?, tail))) {
+            out.push_str(&c);
+            rest = tail;
+            continue;
         }
+        out.push('&');
+        rest = after;
     }
     out.push_str(rest);
     out
@@ -197,19 +188,18 @@ pub fn strip_tags(s: &str) -> String {
     }
     let mut out = String::with_capacity(s.len());
     let mut rest = s;
-    while let Some(i) = rest.find('<') {
-        out.push_str(&rest[..i]);
-        let after = &rest[i..];
-        match tag_len(after) {
-            Some((len, block)) => {
+    while let Some((before, after)) = rest.split_once('<') {
+        out.push_str(before);
+        match after_tag(after) {
+            Some((tail, block)) => {
                 if block {
                     out.push(' ');
                 }
-                rest = &after[len..];
+                rest = tail;
             }
             None => {
                 out.push('<');
-                rest = &after[1..];
+                rest = after;
             }
         }
     }
@@ -217,17 +207,18 @@ pub fn strip_tags(s: &str) -> String {
     out
 }
 
-/// When `s` starts with a known tag (`<sup>`, `</li>`, `<br />`, `<p class="x">`), its byte length
-/// and whether it is a block tag.
-fn tag_len(s: &str) -> Option<(usize, bool)> {
-    let body = s.strip_prefix('<')?;
-    let body = body.strip_prefix('/').unwrap_or(body);
-    let name_len = body.find(|c: char| !c.is_ascii_alphanumeric()).unwrap_or(body.len());
-    if name_len == 0 {
+/// When `s` (the text after a `<`) starts with the rest of a known tag (`sup>`, `/li>`, `br />`,
+/// `p class="x">`), the text after the tag's `>` and whether it is a block tag.
+fn after_tag(s: &str) -> Option<(&str, bool)> {
+    let body = s.strip_prefix('/').unwrap_or(s);
+    // A name running to the end of the text is no tag: there is no `>`.
+    let name_len = body.find(|c: char| !c.is_ascii_alphanumeric())?;
+    let (name, after_name) = body.split_at_checked(name_len)?;
+    if name.is_empty() {
         return None;
     }
-    let name = body[..name_len].to_ascii_lowercase();
-    let next = body[name_len..].chars().next()?;
+    let name = name.to_ascii_lowercase();
+    let next = after_name.chars().next()?;
     if !(next == '>' || next == '/' || next.is_whitespace()) {
         return None;
     }
@@ -238,12 +229,12 @@ fn tag_len(s: &str) -> Option<(usize, bool)> {
     } else {
         return None;
     };
-    let close = s.find('>')?;
+    let (inside, tail) = s.split_once('>')?;
     // A tag does not span another `<`.
-    if s[1..close].contains('<') {
+    if inside.contains('<') {
         return None;
     }
-    Some((close + 1, block))
+    Some((tail, block))
 }
 
 /// Undo Mac Roman text that was read as Latin-1 (a spreadsheet export defect): `9Ñ10` for `9—10`,
@@ -304,7 +295,7 @@ pub fn looks_mac_roman(s: &str) -> bool {
     chars.iter().any(|c| ('\u{80}'..='\u{9f}').contains(c))
         || chars
             .windows(3)
-            .any(|w| (w[1] == 'Ñ' || w[1] == 'Ð') && w[0].is_ascii_digit() && w[2].is_ascii_digit())
+            .any(|w| matches!(w, [a, 'Ñ' | 'Ð', b] if a.is_ascii_digit() && b.is_ascii_digit()))
 }
 
 /// The entries of a shipped word list (`data/matching/*`): trimmed lines, without blank lines and
@@ -342,6 +333,18 @@ mod tests {
         assert_eq!(clean("line one.<br />line two"), "line one. line two");
         assert_eq!(clean("if x<y and y>z"), "if x<y and y>z");
         assert_eq!(clean("a <b and c"), "a <b and c");
+    }
+
+    #[test]
+    fn tags_and_entities_at_text_edges() {
+        assert_eq!(strip_tags("x<sup"), "x<sup");
+        assert_eq!(strip_tags("é<b>é</b>é<"), "ééé<");
+        assert_eq!(strip_tags("<br <b>x"), "<br x");
+        assert_eq!(strip_tags("<é>"), "<é>");
+        assert_eq!(decode_entities("&"), "&");
+        assert_eq!(decode_entities("é&é;&amp;"), "é&é;&");
+        assert_eq!(decode_entities("&;&amp"), "&;&amp");
+        assert!(!looks_mac_roman("Ñ9"));
     }
 
     #[test]

@@ -31,28 +31,44 @@ pub(crate) fn first_line(text: &str) -> &str {
 }
 
 /// The line (from 1) of byte `at`, counting `\n`, `\r\n` and a lone `\r` as one line end each.
-/// Line ends at `at` itself are stepped over, so a record's offset gives the record's line.
+/// Line ends at `at` itself are stepped over, so a record's offset gives the record's line. For
+/// many offsets in one text, build [`Lines`] once instead.
 pub(crate) fn line_at(text: &str, at: usize) -> u64 {
-    let bytes = text.as_bytes();
-    let mut at = at.min(bytes.len());
-    while bytes.get(at).is_some_and(|&b| b == b'\r' || b == b'\n') {
-        at += 1;
-    }
-    lines_before(bytes.get(..at).unwrap_or(bytes)) + 1
+    Lines::new(text).line_at(at)
 }
 
-fn lines_before(bytes: &[u8]) -> u64 {
-    let mut n = 0u64;
-    let mut prev_cr = false;
-    for &b in bytes {
-        match b {
-            b'\n' if prev_cr => {}
-            b'\n' | b'\r' => n += 1,
-            _ => {}
+/// Where the lines of a text start, found once, so that the line of each of a file's records
+/// costs a binary search rather than a scan from the start (which made reading a long CSV
+/// quadratic).
+pub(crate) struct Lines<'t> {
+    bytes: &'t [u8],
+    /// Byte offsets where lines start: 0, then after every `\n`, `\r\n` or lone `\r`.
+    starts: Vec<usize>,
+}
+
+impl<'t> Lines<'t> {
+    pub(crate) fn new(text: &'t str) -> Lines<'t> {
+        let bytes = text.as_bytes();
+        let mut starts = vec![0];
+        let mut it = bytes.iter().enumerate().peekable();
+        while let Some((i, &b)) = it.next() {
+            match b {
+                b'\r' if it.peek().is_some_and(|(_, &n)| n == b'\n') => {}
+                b'\n' | b'\r' => starts.push(i + 1),
+                _ => {}
+            }
         }
-        prev_cr = b == b'\r';
+        Lines { bytes, starts }
     }
-    n
+
+    /// As [`line_at`].
+    pub(crate) fn line_at(&self, at: usize) -> u64 {
+        let mut at = at.min(self.bytes.len());
+        while self.bytes.get(at).is_some_and(|&b| b == b'\r' || b == b'\n') {
+            at += 1;
+        }
+        self.starts.partition_point(|&s| s <= at) as u64
+    }
 }
 
 /// A quoted cell: the byte of its opening quote and of its closing one (`None`: never closed).
@@ -112,8 +128,9 @@ pub(crate) fn check_quotes(
         let cells: Vec<&str> = line.split(d).map(str::trim).collect();
         cells.len() == header_len && looks_like_row(&cells)
     };
+    let lines = Lines::new(text);
     for q in quoted_cells(text, delim) {
-        let open_line = line_at(text, q.open);
+        let open_line = lines.line_at(q.open);
         let Some(close) = q.close else {
             return Err(Error::input(
                 Location::line(path, open_line),
@@ -141,7 +158,7 @@ pub(crate) fn check_quotes(
             }
         }
         if let Some(line) = suspect {
-            let close_line = line_at(text, close);
+            let close_line = lines.line_at(close);
             let shown: String = line.trim().chars().take(60).collect();
             return Err(Error::input(
                 Location::line(path, open_line),
@@ -215,6 +232,11 @@ mod tests {
         assert_eq!(line_at(t, 7), 4);
         assert_eq!(line_at(t, 1), 2, "a line end at the offset is stepped over");
         assert_eq!(line_at("é\n", 99), 2);
+        let lines = Lines::new(t);
+        for at in 0..=t.len() + 2 {
+            assert_eq!(lines.line_at(at), line_at(t, at), "offset {at}");
+        }
+        assert_eq!(Lines::new("").line_at(0), 1);
     }
 
     #[test]

@@ -282,7 +282,7 @@ pub fn read_toc_with(path: &Path, text: &str, opts: &TocOptions) -> Result<Vec<U
         // "Chapter 1 Review" inside chapter 1 names its chapter; it is not a new chapter 1.
         if let Some(n) = l.num.as_ref().filter(|n| matches!(n.class, Class::Kw(_))) {
             let id = n.id();
-            if stack.iter().any(|&t| entries[t].own_id.as_deref() == Some(id.as_str())) {
+            if on_stack(&stack, &entries).any(|e| e.own_id.as_deref() == Some(id.as_str())) {
                 l.title = format!("{} {}", n.label, l.title).trim().to_string();
                 l.num = None;
             }
@@ -290,10 +290,8 @@ pub fn read_toc_with(path: &Path, text: &str, opts: &TocOptions) -> Result<Vec<U
         let written_indent = l.indent;
         // An unnumbered line aligned with the title of a numbered line above is its sibling.
         if l.num.is_none() && l.heading.is_none() {
-            if let Some(e) = stack
-                .iter()
+            if let Some(e) = on_stack(&stack, &entries)
                 .rev()
-                .map(|&t| &entries[t])
                 .find(|e| e.level.0 == 7 && e.own_id.is_some() && e.title_col == l.indent && e.level.1 < l.indent)
             {
                 l.indent = e.level.1;
@@ -354,17 +352,15 @@ pub fn read_toc_with(path: &Path, text: &str, opts: &TocOptions) -> Result<Vec<U
                     *ranks.entry(n.class).or_insert(next)
                 }
                 None => {
-                    let prev = stack.last().map(|&t| &entries[t]);
+                    let prev = stack.last().and_then(|&t| entries.get(t));
                     match prev {
                         Some(p)
                             if p.level.0 == 7 && p.level.1 == l.indent && p.class.is_some_and(Class::is_container) =>
                         {
                             LEAF
                         }
-                        _ => stack
-                            .iter()
+                        _ => on_stack(&stack, &entries)
                             .rev()
-                            .map(|&t| &entries[t])
                             .find(|e| e.level.0 == 7 && e.level.1 == l.indent)
                             .map_or(LEAF, |e| e.level.2),
                     }
@@ -372,14 +368,18 @@ pub fn read_toc_with(path: &Path, text: &str, opts: &TocOptions) -> Result<Vec<U
             };
             (7, l.indent, if by_indent { 0 } else { rank })
         };
-        while stack.last().is_some_and(|&t| entries[t].level >= level) {
+        while stack
+            .last()
+            .and_then(|&t| entries.get(t))
+            .is_some_and(|e| e.level >= level)
+        {
             stack.pop();
         }
         let parent = stack.last().copied();
-        let context = match parent {
+        let context = match parent.and_then(|p| entries.get(p)) {
             Some(p) => {
-                let mut c = entries[p].unit.context.clone();
-                c.push(entries[p].unit.title.clone());
+                let mut c = p.unit.context.clone();
+                c.push(p.unit.title.clone());
                 c
             }
             None => Vec::new(),
@@ -424,8 +424,9 @@ pub fn read_toc_with(path: &Path, text: &str, opts: &TocOptions) -> Result<Vec<U
     let mut ids: Vec<String> = Vec::with_capacity(entries.len());
     for (i, e) in entries.iter().enumerate() {
         let mut id = match (&e.own_id, e.class) {
-            (Some(own), Some(Class::Kw(_))) if !own.contains('.') => match e.unit.parent {
-                Some(p) => format!("{}/{own}", ids[p]),
+            // Parents come before children, so the parent's id is already in `ids`.
+            (Some(own), Some(Class::Kw(_))) if !own.contains('.') => match e.unit.parent.and_then(|p| ids.get(p)) {
+                Some(parent_id) => format!("{parent_id}/{own}"),
                 None => own.clone(),
             },
             (Some(own), _) => own.clone(),
@@ -457,13 +458,20 @@ pub fn read_toc_with(path: &Path, text: &str, opts: &TocOptions) -> Result<Vec<U
         .collect())
 }
 
+/// The entries on the stack of open entries, outermost first (the stack holds indices of
+/// `entries`).
+fn on_stack<'a>(stack: &'a [usize], entries: &'a [Entry]) -> impl DoubleEndedIterator<Item = &'a Entry> {
+    stack.iter().filter_map(|&t| entries.get(t))
+}
+
 // ---------------------------------------------------------------------------------------------
 // line cleaning
 
 /// `#`..`######` followed by a space (or nothing).
 fn heading_level(s: &str) -> Option<usize> {
-    let n = s.chars().take_while(|&c| c == '#').count();
-    if (1..=6).contains(&n) && s[n..].chars().next().is_none_or(|c| c == ' ' || c == '\t') {
+    let rest = s.trim_start_matches('#');
+    let n = s.len() - rest.len(); // `#` is one byte
+    if (1..=6).contains(&n) && rest.chars().next().is_none_or(|c| c == ' ' || c == '\t') {
         Some(n)
     } else {
         None
@@ -471,15 +479,12 @@ fn heading_level(s: &str) -> Option<usize> {
 }
 
 fn indent_of(raw: &str) -> (usize, &str) {
-    let mut col = 0;
-    for (i, c) in raw.char_indices() {
-        match c {
-            ' ' | '\u{a0}' | '\u{2007}' | '\u{202f}' => col += 1,
-            '\t' => col = (col / 4 + 1) * 4,
-            _ => return (col, &raw[i..]),
-        }
-    }
-    (col, "")
+    let is_blank = |c: char| matches!(c, ' ' | '\u{a0}' | '\u{2007}' | '\u{202f}' | '\t');
+    let col = raw
+        .chars()
+        .take_while(|&c| is_blank(c))
+        .fold(0, |col, c| if c == '\t' { (col / 4 + 1) * 4 } else { col + 1 });
+    (col, raw.trim_start_matches(is_blank))
 }
 
 fn parse_line(raw: &str) -> Option<Line> {
@@ -514,7 +519,13 @@ fn parse_line(raw: &str) -> Option<Line> {
     };
     if let Some(h) = heading_level(&s) {
         line.heading = Some(h);
-        s = s[h..].trim().trim_end_matches('#').trim_end().to_string();
+        // `heading_level` counted the leading `#`s.
+        s = s
+            .trim_start_matches('#')
+            .trim()
+            .trim_end_matches('#')
+            .trim_end()
+            .to_string();
     } else {
         for m in ["- ", "* ", "+ ", "• ", "· ", "◦ ", "▪ ", "‣ ", "○ ", "■ "] {
             if let Some(r) = s.strip_prefix(m) {
@@ -530,12 +541,15 @@ fn parse_line(raw: &str) -> Option<Line> {
         }
         if !line.list {
             // `1. Title` / `1) Title`: an ordered list item; its number stays as numbering.
-            let digits = s.chars().take_while(|c| c.is_ascii_digit()).count();
-            if (1..=3).contains(&digits) && s[digits..].starts_with(") ") {
-                line.list = true;
-                s = format!("{}. {}", &s[..digits], s[digits + 2..].trim_start());
-            } else if (1..=3).contains(&digits) && s[digits..].starts_with(". ") && indent > 0 {
-                line.list = true;
+            let after_digits = s.trim_start_matches(|c: char| c.is_ascii_digit());
+            let digits = s.len() - after_digits.len(); // ASCII digits: bytes are chars
+            if let Some((num, after)) = s.split_at_checked(digits).filter(|_| (1..=3).contains(&digits)) {
+                if let Some(title) = after.strip_prefix(") ") {
+                    line.list = true;
+                    s = format!("{num}. {}", title.trim_start());
+                } else if after.starts_with(". ") && indent > 0 {
+                    line.list = true;
+                }
             }
         }
     }
@@ -558,7 +572,8 @@ fn parse_line(raw: &str) -> Option<Line> {
         - rest
             .trim_start_matches(|c: char| c.is_whitespace() || ":.–—-".contains(c))
             .len();
-    line.title_col = indent + s[..title_start].chars().count();
+    // `rest` is a suffix of `s`, so `title_start` is a char boundary of `s`.
+    line.title_col = indent + s.get(..title_start).map_or(0, |p| p.chars().count());
     let (title, claimed) = extract_codes(&rest);
     let (title, p2) = strip_page(&title);
     line.had_page = p1 || p2;
@@ -575,15 +590,16 @@ fn parse_line(raw: &str) -> Option<Line> {
 fn strip_inline_markdown(s: &str) -> String {
     let mut out = String::with_capacity(s.len());
     let mut rest = s;
-    while let Some(open) = rest.find('[') {
-        let Some(close_rel) = rest[open..].find("](") else {
+    while let Some((before, after_open)) = rest.split_once('[') {
+        let Some((link_text, after_close)) = after_open.split_once("](") else {
             break;
         };
-        let close = open + close_rel;
-        let Some(end_rel) = rest[close..].find(')') else { break };
-        out.push_str(&rest[..open]);
-        out.push_str(&rest[open + 1..close]);
-        rest = &rest[close + end_rel + 1..];
+        let Some((_target, tail)) = after_close.split_once(')') else {
+            break;
+        };
+        out.push_str(before);
+        out.push_str(link_text);
+        rest = tail;
     }
     out.push_str(rest);
     out.replace("**", "").replace("__", "").replace(['`', '*'], "")
@@ -644,11 +660,11 @@ fn strip_page(s: &str) -> (String, bool) {
     let mut found = false;
     // "(p. 112)" / "(pp. 112-118)"
     if let Some(inner) = t.strip_suffix(')') {
-        if let Some(open) = inner.rfind('(') {
-            let body = inner[open + 1..].trim().to_ascii_lowercase();
+        if let Some((head, body)) = inner.rsplit_once('(') {
+            let body = body.trim().to_ascii_lowercase();
             if let Some(r) = body.strip_prefix("pp.").or_else(|| body.strip_prefix("p.")) {
                 if is_page_ref(r) {
-                    t = inner[..open].trim_end();
+                    t = head.trim_end();
                     found = true;
                 }
             }
@@ -661,30 +677,25 @@ fn strip_page(s: &str) -> (String, bool) {
             .take_while(|(_, c)| c.is_ascii_digit() || "ivxlc-–".contains(*c))
             .last()
             .map(|(i, _)| i);
-        if let Some(start) = start {
-            let num = &t[start..];
-            let before = &t[..start];
-            if is_page_ref(num) && (start == 0 || !before.ends_with(|c: char| c.is_alphanumeric())) {
+        if let Some((before, num)) = start.and_then(|start| t.split_at_checked(start)) {
+            if is_page_ref(num) && (before.is_empty() || !before.ends_with(|c: char| c.is_alphanumeric())) {
                 let roman = !num.chars().any(|c| c.is_ascii_digit());
                 let b = before.trim_end();
-                let bl = b.to_ascii_lowercase();
-                if bl.ends_with("pp.") || bl.ends_with(" p.") || bl == "p." || bl.ends_with("page") {
-                    let cut = if bl.ends_with("pp.") {
-                        3
-                    } else if bl.ends_with("page") {
-                        4
-                    } else {
-                        2
-                    };
-                    t = b[..b.len() - cut].trim_end().trim_end_matches([',', '—', '–', '-']);
+                // `pp. 12`, `page 12`, `p. 12` (`p.` alone or after a space)
+                let page_word = strip_suffix_ignore_case(b, "pp.")
+                    .or_else(|| strip_suffix_ignore_case(b, "page"))
+                    .or_else(|| strip_suffix_ignore_case(b, "p.").filter(|h| h.is_empty() || h.ends_with(' ')));
+                if let Some(head) = page_word {
+                    t = head.trim_end().trim_end_matches([',', '—', '–', '-']);
                     found = true;
                 } else {
-                    let leader_len = b.len() - b.trim_end_matches(['.', '·', '…', '_', ' ']).len();
-                    let leader = &b[b.len() - leader_len..];
+                    let (head, leader) = b
+                        .split_at_checked(b.trim_end_matches(['.', '·', '…', '_', ' ']).len())
+                        .unwrap_or((b, ""));
                     let dots = leader.chars().filter(|c| matches!(c, '.' | '·' | '_')).count();
                     let gap = before.ends_with("  ") || before.ends_with('\t');
                     if dots >= 2 || leader.contains('…') {
-                        t = &b[..b.len() - leader_len];
+                        t = head;
                         found = true;
                     } else if gap && !roman {
                         t = b;
@@ -695,11 +706,18 @@ fn strip_page(s: &str) -> (String, bool) {
         }
     }
     // Leader dots with no number after them.
-    let tail = t.len() - t.trim_end_matches(['.', '·', ' ']).len();
-    if t[t.len() - tail..].matches('.').count() >= 4 {
-        t = &t[..t.len() - tail];
+    if let Some((head, tail)) = t.split_at_checked(t.trim_end_matches(['.', '·', ' ']).len()) {
+        if tail.matches('.').count() >= 4 {
+            t = head;
+        }
     }
     (t.trim_end().to_string(), found)
+}
+
+/// `s` without `suffix` at its end, compared ignoring ASCII case.
+fn strip_suffix_ignore_case<'a>(s: &'a str, suffix: &str) -> Option<&'a str> {
+    let (head, tail) = s.split_at_checked(s.len().checked_sub(suffix.len())?)?;
+    tail.eq_ignore_ascii_case(suffix).then_some(head)
 }
 
 fn is_roman(s: &str) -> bool {
@@ -708,18 +726,20 @@ fn is_roman(s: &str) -> bool {
 
 /// `Chapter 3: Title`, `Unit 2 – Title`, `Part A`, `Lesson 4.`, `L4 Title`, `3.2 Title`, `5-1 Title`.
 fn parse_number(s: &str) -> Option<(Numbering, &str)> {
-    let first_end = s.find(char::is_whitespace).unwrap_or(s.len());
-    let first = &s[..first_end];
+    // The first word, and what follows it from the whitespace on.
+    let (first, after_first) = s
+        .find(char::is_whitespace)
+        .and_then(|end| s.split_at_checked(end))
+        .unwrap_or((s, ""));
     // Keyword + number.
     if let Some(kw) = Kw::from_word(first) {
-        let after = s[first_end..].trim_start();
-        let tok_end = after
+        let after = after_first.trim_start();
+        let (tok, rest) = after
             .find(|c: char| c.is_whitespace() || matches!(c, ':' | ',' | ')' | '—' | '–'))
-            .unwrap_or(after.len());
-        let tok = &after[..tok_end];
+            .and_then(|end| after.split_at_checked(end))
+            .unwrap_or((after, ""));
         let tok_clean = tok.trim_end_matches(['.', '-']);
         if valid_kw_number(tok_clean) {
-            let rest = &after[tok_end..];
             let label = format!("{} {}", first, tok_clean);
             return Some((
                 Numbering {
@@ -744,7 +764,7 @@ fn parse_number(s: &str) -> Option<(Numbering, &str)> {
                         num: r.to_string(),
                         label,
                     },
-                    &s[first_end..],
+                    after_first,
                 ));
             }
         }
@@ -754,10 +774,10 @@ fn parse_number(s: &str) -> Option<(Numbering, &str)> {
         let explicit = first.ends_with(['.', ':', ')']);
         let tok = first.trim_end_matches(['.', ':', ')']);
         let comps = valid_decimal(tok)?;
-        let rest = &s[first_end..];
-        if comps.len() == 1 {
+        let rest = after_first;
+        if let [only] = comps.as_slice() {
             // A bare "12 Title" only with a capitalised title; "1000" is no chapter number.
-            if comps[0].len() > 2 {
+            if only.len() > 2 {
                 return None;
             }
             if !explicit && !rest.trim_start().starts_with(|c: char| c.is_uppercase()) {
@@ -794,8 +814,9 @@ fn valid_kw_number(t: &str) -> bool {
         return true;
     }
     // `1A`, `2B`
-    let d = t.chars().take_while(|c| c.is_ascii_digit()).count();
-    d > 0 && d <= 3 && t.len() == d + 1 && t[d..].chars().all(|c| c.is_ascii_uppercase())
+    let letter = t.trim_start_matches(|c: char| c.is_ascii_digit());
+    let d = t.len() - letter.len(); // ASCII digits: bytes are chars
+    d > 0 && d <= 3 && letter.len() == 1 && letter.chars().all(|c| c.is_ascii_uppercase())
 }
 
 /// `3`, `3.2`, `3.2.1`, `5-1`: components of at most 3 digits.
@@ -816,15 +837,15 @@ fn valid_decimal(t: &str) -> Option<Vec<&str>> {
 /// digit, and an upper-case domain part (`4.NF.3`, `K.CC.B.4`, `HSA-REI.B.3`, `A-REI.3`,
 /// `6.EE.A.2c`, `MS-PS1-1`, `3-LS4-1`, `RL.4.1`, `CCSS.Math.Content.4.NF.B.3`).
 pub fn looks_like_code(t: &str) -> bool {
-    let body = match t.get(..5) {
-        Some(p) if t.len() > 5 && p.eq_ignore_ascii_case("ccss.") => &t[5..],
+    let body = match t.split_at_checked(5) {
+        Some((p, rest)) if !rest.is_empty() && p.eq_ignore_ascii_case("ccss.") => rest,
         _ => t,
     };
     if !body.chars().all(|c| c.is_ascii_alphanumeric() || c == '.' || c == '-') {
         return false;
     }
     let segs: Vec<&str> = body.split(['.', '-']).collect();
-    let has_digit = body.chars().any(|c| c.is_ascii_digit()) || segs[0] == "K";
+    let has_digit = body.chars().any(|c| c.is_ascii_digit()) || segs.first() == Some(&"K");
     if segs.len() < 3 || segs.iter().any(|s| s.is_empty()) || !has_digit {
         return false;
     }
@@ -844,8 +865,8 @@ pub fn looks_like_code(t: &str) -> bool {
             let lowers = s.chars().filter(|c| c.is_ascii_lowercase()).count();
             lowers == 0
                 || (lowers == 1
-                    && s.ends_with(|c: char| c.is_ascii_lowercase())
-                    && (s.len() == 1 && i == n - 1 || s[..s.len() - 1].chars().all(|c| c.is_ascii_digit())))
+                    && s.strip_suffix(|c: char| c.is_ascii_lowercase())
+                        .is_some_and(|head| head.is_empty() && i == n - 1 || head.chars().all(|c| c.is_ascii_digit())))
         };
         if !lower_ok {
             return false;
@@ -892,29 +913,26 @@ fn extract_codes(s: &str) -> (String, Vec<String>) {
     if !is_code.iter().any(|&c| c) {
         return (s.to_string(), Vec::new());
     }
+    // Codes go, and so does a run of fillers ("CCSS", "and", "—") that ends right before a code:
+    // walking backwards, a filler goes when the first non-filler after its run is a code.
     let mut remove = is_code.clone();
-    let mut i = 0;
-    while i < toks.len() {
-        if !is_code[i] && is_filler(toks[i]) {
-            let mut j = i;
-            while j < toks.len() && !is_code[j] && is_filler(toks[j]) {
-                j += 1;
-            }
-            if j < toks.len() && is_code[j] {
-                remove[i..j].iter_mut().for_each(|r| *r = true);
-            }
-            i = j.max(i + 1);
+    let mut code_follows = false;
+    for ((t, &code), rm) in toks.iter().zip(&is_code).zip(remove.iter_mut()).rev() {
+        if code {
+            code_follows = true;
+        } else if is_filler(t) {
+            *rm = code_follows;
         } else {
-            i += 1;
+            code_follows = false;
         }
     }
     let mut claimed = Vec::new();
     let mut kept: Vec<String> = Vec::new();
-    for (k, t) in toks.iter().enumerate() {
-        if is_code[k] {
+    for ((t, &code), &rm) in toks.iter().zip(&is_code).zip(&remove) {
+        if code {
             claimed.push(trim_token(t).to_string());
         }
-        if remove[k] {
+        if rm {
             let brackets: String = t
                 .chars()
                 .filter(|c| matches!(c, '(' | ')' | '[' | ']' | '{' | '}'))
@@ -933,16 +951,14 @@ fn extract_codes(s: &str) -> (String, Vec<String>) {
         for (o, c) in [('(', ')'), ('[', ']'), ('{', '}')] {
             let mut res = String::with_capacity(out.len());
             let mut rest = out.as_str();
-            while let Some(p) = rest.find(o) {
-                let inner_end = rest[p + 1..].find(|ch: char| !matches!(ch, ' ' | ',' | ';' | ':'));
-                match inner_end {
-                    Some(e) if rest[p + 1 + e..].starts_with(c) => {
-                        res.push_str(&rest[..p]);
-                        rest = &rest[p + 1 + e + 1..];
-                    }
-                    _ => {
-                        res.push_str(&rest[..=p]);
-                        rest = &rest[p + 1..];
+            while let Some((before, after)) = rest.split_once(o) {
+                let inner = after.trim_start_matches([' ', ',', ';', ':']);
+                res.push_str(before);
+                match inner.strip_prefix(c) {
+                    Some(tail) => rest = tail,
+                    None => {
+                        res.push(o);
+                        rest = after;
                     }
                 }
             }
@@ -1028,15 +1044,16 @@ fn find_grade(s: &str) -> Option<GradeRange> {
         })
         .collect();
     for (i, t) in toks.iter().enumerate() {
-        if (t == "grade" || t == "grades" || t == "gr") && i + 1 < toks.len() {
-            if let Some(g) = parse_grade(&toks[i + 1]) {
+        let next = toks.get(i + 1);
+        if t == "grade" || t == "grades" || t == "gr" {
+            if let Some(g) = next.and_then(|n| parse_grade(n)) {
                 return Some(g);
             }
         }
         if t == "kindergarten" {
             return Some(GradeRange::single(Grade::K));
         }
-        if i + 1 < toks.len() && toks[i + 1] == "grade" && t.chars().next().is_some_and(|c| c.is_ascii_digit()) {
+        if next.is_some_and(|n| n == "grade") && t.chars().next().is_some_and(|c| c.is_ascii_digit()) {
             if let Some(g) = Grade::parse(t) {
                 return Some(GradeRange::single(g));
             }
@@ -1215,6 +1232,33 @@ mod tests {
         assert_eq!(u[0].title, "Fractions");
         assert_eq!(u[1].title, "Adding fractions with like denominators");
         assert_eq!(u[1].parent, Some(0));
+    }
+
+    #[test]
+    fn multibyte_text_next_to_markers() {
+        assert_eq!(strip_page("Brüche ……… 12"), ("Brüche".to_string(), true));
+        assert_eq!(strip_page("Brüche (pp. 12–14)"), ("Brüche".to_string(), true));
+        assert_eq!(strip_page("Brüche PAGE 12"), ("Brüche".to_string(), true));
+        assert_eq!(strip_page("é p. 3"), ("é".to_string(), true));
+        assert_eq!(strip_page("ép. 3"), ("ép. 3".to_string(), false));
+        assert_eq!(strip_page("日本...."), ("日本".to_string(), false));
+        assert_eq!(strip_inline_markdown("[é](x) ü [ö]("), "é ü [ö](");
+        assert_eq!(indent_of("\u{a0}\té"), (4, "é"));
+        assert_eq!(heading_level("##é"), None);
+        assert!(parse_number("Chapter é").is_none());
+        assert_eq!(
+            parse_number("3.2\u{a0}Brüche").map(|(n, r)| (n.id(), r)),
+            Some(("3.2".into(), "\u{a0}Brüche"))
+        );
+        assert!(!looks_like_code("ccss.é"));
+        assert!(!looks_like_code("4.NF.3é"));
+        let (title, claimed) = extract_codes("Brüche (é 4.NF.3) [ ]");
+        assert_eq!((title.as_str(), claimed), ("Brüche (é) ", vec!["4.NF.3".to_string()]));
+        let u = toc("1) Zählen\n\t2) Brüche ……… 12\n# Ü\n");
+        assert_eq!(
+            u.iter().map(|u| u.title.as_str()).collect::<Vec<_>>(),
+            ["Zählen", "Brüche", "Ü"]
+        );
     }
 
     #[test]

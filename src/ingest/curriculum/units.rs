@@ -155,8 +155,8 @@ fn read_json(path: &Path, text: &str) -> Result<Vec<Unit>> {
 }
 
 fn first_line(text: &str) -> u64 {
-    let skipped = text.len() - text.trim_start().len();
-    text[..skipped].matches('\n').count() as u64 + 1
+    let leading = text.chars().take_while(|c| c.is_whitespace());
+    leading.filter(|&c| c == '\n').count() as u64 + 1
 }
 
 /// Line numbers where the elements of the outermost array start (text must be valid JSON).
@@ -171,8 +171,11 @@ fn array_element_lines(text: &str, start: usize) -> Vec<u64> {
     let mut in_str = false;
     let mut esc = false;
     let mut expect_value = false;
-    let mut line = 1 + text[..start].matches('\n').count() as u64;
-    for c in text[start..].chars() {
+    let Some((before, from_start)) = text.split_at_checked(start) else {
+        return out;
+    };
+    let mut line = 1 + before.matches('\n').count() as u64;
+    for c in from_start.chars() {
         if c == '\n' {
             line += 1;
         }
@@ -218,7 +221,8 @@ fn array_element_lines(text: &str, start: usize) -> Vec<u64> {
 fn units_element_line(text: &str, i: usize) -> Option<u64> {
     let lower = text.to_ascii_lowercase();
     let key = lower.find("\"units\"")?;
-    let open = key + text[key..].find('[')?;
+    // `lower` has the same byte offsets as `text`.
+    let open = key + text.get(key..)?.find('[')?;
     array_element_lines(text, open).get(i).copied()
 }
 
@@ -395,13 +399,11 @@ fn read_csv(path: &Path, text: &str) -> Result<Vec<Unit>> {
     };
     csv_guard::check_quotes(path, text, delim, headers.len(), c_grade.is_some(), &looks_like_row)?;
     let mut out = Vec::new();
+    let lines = csv_guard::Lines::new(text);
     for rec in rdr.records() {
         let rec = rec.map_err(csv_err)?;
         // From the byte offset: the csv crate's own line count lags after CRLF line ends.
-        let line = rec
-            .position()
-            .map(|p| csv_guard::line_at(text, p.byte() as usize))
-            .unwrap_or(0);
+        let line = rec.position().map(|p| lines.line_at(p.byte() as usize)).unwrap_or(0);
         if rec.iter().all(|c| c.is_empty()) {
             continue;
         }

@@ -81,12 +81,10 @@ pub fn read(path: &Path, text: &str) -> Result<Framework> {
 
     let mut rows: Vec<Row> = Vec::new();
     let mut seen: HashMap<Vec<u32>, u64> = HashMap::new();
+    let lines = csv_guard::Lines::new(text);
     for rec in rdr.records() {
         let rec = rec.map_err(|e| csv_error(path, &e))?;
-        let line = rec
-            .position()
-            .map(|p| csv_guard::line_at(text, p.byte() as usize))
-            .unwrap_or(0);
+        let line = rec.position().map(|p| lines.line_at(p.byte() as usize)).unwrap_or(0);
         let get = |c: Option<usize>| c.and_then(|c| rec.get(c)).unwrap_or("").trim();
         if rec.iter().all(|f| f.trim().is_empty()) {
             continue;
