@@ -13,9 +13,11 @@
 use crate::error::{Error, Location, Result};
 use std::path::Path;
 
-/// The delimiter of a CSV whose first non-blank line is `header`: a tab or a semicolon when the
-/// line has one of those and no comma, else a comma.
-pub(crate) fn sniff_delimiter(header: &str) -> u8 {
+/// The delimiter of a CSV text, told from its header (its first non-blank line; lines end at
+/// `\n`, `\r\n` or a lone `\r`): a tab or a semicolon when the header has one of those and no
+/// comma, else a comma.
+pub(crate) fn sniff_delimiter(text: &str) -> u8 {
+    let header = text.split(['\n', '\r']).find(|l| !l.trim().is_empty()).unwrap_or("");
     if header.contains('\t') && !header.contains(',') {
         b'\t'
     } else if header.contains(';') && !header.contains(',') {
@@ -23,11 +25,6 @@ pub(crate) fn sniff_delimiter(header: &str) -> u8 {
     } else {
         b','
     }
-}
-
-/// The first non-blank line of `text` (lines end at `\n`, `\r\n` or a lone `\r`).
-pub(crate) fn first_line(text: &str) -> &str {
-    text.split(['\n', '\r']).find(|l| !l.trim().is_empty()).unwrap_or("")
 }
 
 /// The line (from 1) of byte `at`, counting `\n`, `\r\n` and a lone `\r` as one line end each.
@@ -244,6 +241,6 @@ mod tests {
         assert_eq!(sniff_delimiter("code;text"), b';');
         assert_eq!(sniff_delimiter("code\ttext"), b'\t');
         assert_eq!(sniff_delimiter("code,text;x"), b',');
-        assert_eq!(first_line("\r\n  \rcode,text\r"), "code,text");
+        assert_eq!(sniff_delimiter("\r\n  \rcode;text\rA;b,c"), b';');
     }
 }

@@ -184,11 +184,13 @@ pub fn read_toc_with(path: &Path, text: &str, opts: &TocOptions) -> Result<Vec<U
         return Err(Error::input(Location::file(path), "file is empty"));
     }
     // Every line end counts, a lone `\r` (old Mac exports) too; control characters go.
-    let mut owned = crate::text::strip_controls(text).into_owned();
-    if owned.contains('\r') {
-        owned = owned.replace("\r\n", "\n").replace('\r', "\n");
-    }
-    let text = owned.as_str();
+    let clean = crate::text::strip_controls(text);
+    let text: std::borrow::Cow<str> = if clean.contains('\r') {
+        clean.replace("\r\n", "\n").replace('\r', "\n").into()
+    } else {
+        clean
+    };
+    let text = text.as_ref();
     let md = opts.markdown.unwrap_or_else(|| {
         let ext = path
             .extension()

@@ -343,7 +343,7 @@ fn unit_from_object(path: &Path, line: u64, pointer: Option<String>, m: &Map<Str
 // CSV
 
 fn read_csv(path: &Path, text: &str) -> Result<Vec<Unit>> {
-    let delim = csv_guard::sniff_delimiter(csv_guard::first_line(text));
+    let delim = csv_guard::sniff_delimiter(text);
     let mut rdr = csv::ReaderBuilder::new()
         .delimiter(delim)
         .flexible(true)

@@ -60,7 +60,7 @@ struct Row {
 }
 
 pub fn read(path: &Path, text: &str) -> Result<Framework> {
-    let delim = csv_guard::sniff_delimiter(csv_guard::first_line(text));
+    let delim = csv_guard::sniff_delimiter(text);
     let mut rdr = ::csv::ReaderBuilder::new()
         .delimiter(delim)
         .flexible(true)

@@ -145,7 +145,7 @@ fn prefix(s: &str, n: usize) -> &str {
 
 /// The lower-cased, trimmed fields of a CSV's first record.
 fn csv_header(text: &str) -> Vec<String> {
-    let delim = crate::ingest::csv_guard::sniff_delimiter(crate::ingest::csv_guard::first_line(text));
+    let delim = crate::ingest::csv_guard::sniff_delimiter(text);
     let mut rdr = ::csv::ReaderBuilder::new()
         .delimiter(delim)
         .has_headers(false)
