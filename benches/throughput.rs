@@ -90,7 +90,7 @@ fn search_mixed(bencher: divan::Bencher) {
 #[divan::bench]
 fn search_filtered(bencher: divan::Bencher) {
     let lib = library();
-    let math = lib.corpus.framework_pos("ccss-math").unwrap();
+    let math = lib.framework_pos("ccss-math").unwrap();
     let searches: Vec<Search> = QUERIES
         .iter()
         .map(|q| Search {
@@ -126,15 +126,16 @@ fn thousand_units() -> Vec<Unit> {
 /// Match `units` against CCSS math in process, one thread, and count them (units per second).
 fn bench_matching(bencher: divan::Bencher, units: Vec<Unit>, no_grade: bool) {
     let lib = library();
-    let m = Matcher::new(&lib.corpus);
+    let m = Matcher::new(lib);
+    let c = lib.corpus().unwrap();
     let scope = Scope {
-        frameworks: Some(vec![lib.corpus.framework_pos("ccss-math").unwrap()]),
+        frameworks: Some(vec![lib.framework_pos("ccss-math").unwrap()]),
         no_grade,
         ..Default::default()
     };
     bencher
         .counter(divan::counter::ItemsCount::new(units.len()))
-        .bench_local(|| align_units(&m, &units, &scope, 5).len());
+        .bench_local(|| align_units(&m, c, &units, &scope, 5).len());
 }
 
 /// Matching and claim checks of short units (titles, a few texts), each within its grade.
@@ -150,7 +151,7 @@ fn thousand_lessons() -> Vec<Unit> {
     let lib = library();
     let statements: Vec<&str> = ["ccss-math", "ccss-ela"]
         .iter()
-        .flat_map(|id| &lib.corpus.frameworks[lib.corpus.framework_pos(id).unwrap()].standards)
+        .flat_map(|id| &lib.corpus().unwrap().frameworks[lib.framework_pos(id).unwrap()].standards)
         .filter(|s| s.kind.is_alignable())
         .map(|s| s.text.as_str())
         .collect();

@@ -117,7 +117,13 @@ fn gold_of(c: &Corpus, u: &Unit, fw: Option<usize>) -> Vec<Ref> {
 
 /// Match every item and score the suggestions against the publisher's standards; with
 /// `keep_items`, also report each item's outcome.
-pub fn evaluate(m: &Matcher, items: &[Unit], scope: &Scope, keep_items: bool) -> EvalReport {
+pub fn evaluate(
+    m: &Matcher,
+    corpus: &crate::corpus::Corpus,
+    items: &[Unit],
+    scope: &Scope,
+    keep_items: bool,
+) -> EvalReport {
     let fw = scope.single_framework();
     let mut overall = Tally::default();
     let mut by: BTreeMap<String, Tally> = BTreeMap::new();
@@ -130,18 +136,18 @@ pub fn evaluate(m: &Matcher, items: &[Unit], scope: &Scope, keep_items: bool) ->
             no_codes.push(u.id.clone());
             continue;
         }
-        let gold = gold_of(m.corpus, u, fw);
+        let gold = gold_of(corpus, u, fw);
         if gold.is_empty() {
             unresolved.push(u.id.clone());
             continue;
         }
         let sugg = m.match_unit(u, scope, depth);
-        let first_hit = sugg.iter().position(|s| gold.iter().any(|g| hits(m.corpus, s.r, *g)));
+        let first_hit = sugg.iter().position(|s| gold.iter().any(|g| hits(corpus, s.r, *g)));
         let near = first_hit != Some(0)
             && sugg
                 .first()
-                .and_then(|s| cluster_of(m.corpus, s.r))
-                .is_some_and(|c| gold.iter().any(|g| cluster_of(m.corpus, *g) == Some(c) || *g == c));
+                .and_then(|s| cluster_of(corpus, s.r))
+                .is_some_and(|c| gold.iter().any(|g| cluster_of(corpus, *g) == Some(c) || *g == c));
         for t in [&mut overall, by.entry(grade_label(u)).or_default()] {
             t.n += 1;
             for (i, k) in KS.iter().enumerate() {
@@ -157,7 +163,7 @@ pub fn evaluate(m: &Matcher, items: &[Unit], scope: &Scope, keep_items: bool) ->
             }
         }
         if keep_items {
-            let code = |r: Ref| m.corpus.standard(r).display_code().to_string();
+            let code = |r: Ref| corpus.standard(r).display_code().to_string();
             outcomes.push(ItemOutcome {
                 id: u.id.clone(),
                 title: u.title.clone(),
@@ -188,19 +194,25 @@ pub struct FeatureRow<'a> {
 }
 
 /// Every item's candidates with their features (see `scripts/train-reranker.py`).
-pub fn feature_rows<'a>(m: &Matcher, items: &'a [Unit], scope: &Scope, keep: usize) -> Vec<FeatureRow<'a>> {
+pub fn feature_rows<'a>(
+    m: &Matcher,
+    corpus: &crate::corpus::Corpus,
+    items: &'a [Unit],
+    scope: &Scope,
+    keep: usize,
+) -> Vec<FeatureRow<'a>> {
     let fw = scope.single_framework();
     let mut out = Vec::new();
     for u in items {
-        let gold = gold_of(m.corpus, u, fw);
+        let gold = gold_of(corpus, u, fw);
         if gold.is_empty() {
             continue;
         }
         for (r, f) in m.candidate_features(u, scope, keep) {
             out.push(FeatureRow {
                 item: &u.id,
-                code: m.corpus.standard(r).display_code().to_string(),
-                hit: gold.iter().any(|g| hits(m.corpus, r, *g)),
+                code: corpus.standard(r).display_code().to_string(),
+                hit: gold.iter().any(|g| hits(corpus, r, *g)),
                 f: f.to_vec(),
             });
         }

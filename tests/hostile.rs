@@ -59,6 +59,17 @@ fn title(a: &str, b: &str) -> String {
     format!("{a}Adding fractions{b}with like denominators{a}{b}2{b}")
 }
 
+/// The shipped data, indexed once for the matcher tests.
+fn library() -> &'static aligner::index::Library {
+    static L: OnceLock<(tempfile::TempDir, aligner::index::Library)> = OnceLock::new();
+    let (_, lib) = L.get_or_init(|| {
+        let d = tempfile::tempdir().unwrap();
+        let lib = aligner::index::Library::open_or_build(&d.path().join("ix"), &|_| {}).unwrap();
+        (d, lib)
+    });
+    lib
+}
+
 fn corpus() -> &'static Corpus {
     static C: OnceLock<Corpus> = OnceLock::new();
     C.get_or_init(|| Corpus::new(aligner::index::read_shipped().expect("shipped standards")))
@@ -255,20 +266,26 @@ fn unit(title: &str, text: &str) -> Unit {
 
 /// Match a batch with a matcher that has learned its common words.
 fn match_all(units: &[Unit]) {
-    let mut m = Matcher::new(corpus());
+    let mut m = Matcher::new(library());
     m.observe_batch(units);
-    let al = align_units(&m, units, &Scope::default(), 5);
+    let al = align_units(&m, library().corpus().unwrap(), units, &Scope::default(), 5);
     assert_eq!(al.len(), units.len());
 }
 
 thread_local! {
     /// One matcher for the random cases (building it is most of a case's cost).
-    static MATCHER: &'static Matcher<'static> = Box::leak(Box::new(Matcher::new(corpus())));
+    static MATCHER: &'static Matcher<'static> = Box::leak(Box::new(Matcher::new(library())));
 }
 
 fn match_one(u: Unit) {
     MATCHER.with(|m| {
-        let al = align_units(m, std::slice::from_ref(&u), &Scope::default(), 5);
+        let al = align_units(
+            m,
+            library().corpus().unwrap(),
+            std::slice::from_ref(&u),
+            &Scope::default(),
+            5,
+        );
         assert_eq!(al.len(), 1);
     });
 }

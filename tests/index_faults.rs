@@ -192,13 +192,18 @@ fn a_reader_waits_for_a_build_between_its_renames() {
 
 /// A damaged index: every command says so, naming the directory and `--rebuild`.
 fn says_damaged(ix: &Path, what: &str) {
-    for args in [
-        vec!["show", RIVERSIDE_CODE],
-        vec!["search", "fractions"],
-        vec!["frameworks"],
-    ] {
+    says_damaged_to(
+        ix,
+        what,
+        &[&["show", RIVERSIDE_CODE], &["search", "fractions"], &["frameworks"]],
+    );
+}
+
+/// The same, for the commands that read the damaged part.
+fn says_damaged_to(ix: &Path, what: &str, commands: &[&[&str]]) {
+    for args in commands {
         aligner(ix)
-            .args(&args)
+            .args(args.iter())
             .assert()
             .code(2)
             .stderr(predicate::str::contains(ix.display().to_string()))
@@ -238,7 +243,9 @@ fn garbage_stored_frameworks_are_reported_and_rebuilt_from_the_recorded_file() {
     let ix = tmp.path().join("ix");
     index(&ix, &riverside_csv());
     std::fs::write(ix.join("corpus.json"), "{ not json").unwrap();
-    says_damaged(&ix, "corpus.json");
+    // `search` reads the engine store and tantivy, never the stored frameworks.
+    says_damaged_to(&ix, "corpus.json", &[&["show", RIVERSIDE_CODE], &["frameworks"]]);
+    aligner(&ix).args(["search", "fractions"]).assert().success();
     let src = std::fs::canonicalize(riverside_csv()).unwrap();
     aligner(&ix)
         .args(["index", "--rebuild"])
@@ -246,6 +253,29 @@ fn garbage_stored_frameworks_are_reported_and_rebuilt_from_the_recorded_file() {
         .success()
         .stdout(predicate::str::contains(format!("rebuilt from {}", src.display())));
     shows(&ix, RIVERSIDE_CODE);
+}
+
+#[test]
+fn a_truncated_or_garbage_engine_store_is_reported_and_rebuilt() {
+    let tmp = tempfile::tempdir().unwrap();
+    let ix = tmp.path().join("ix");
+    index(&ix, &riverside_csv());
+    let store = ix.join("engine.bin");
+    let f = std::fs::OpenOptions::new().write(true).open(&store).unwrap();
+    f.set_len(f.metadata().unwrap().len() / 2).unwrap();
+    says_damaged_to(
+        &ix,
+        "engine.bin",
+        &[&["search", "fractions"], &["match", "examples/grade3-units.csv"]],
+    );
+    std::fs::write(&store, "not a store").unwrap();
+    says_damaged_to(&ix, "engine.bin", &[&["search", "fractions"]]);
+    aligner(&ix).args(["index", "--rebuild"]).assert().success();
+    aligner(&ix)
+        .args(["search", "fractions"])
+        .assert()
+        .success()
+        .stdout(predicate::str::contains("fraction"));
 }
 
 #[test]
@@ -583,5 +613,10 @@ fn opening_says_what_it_rebuilt() {
     let src = std::fs::canonicalize(riverside_csv()).unwrap();
     assert!(said.contains(&src.display().to_string()), "{said}");
     assert!(said.contains("index version 1;"), "{said}");
-    assert!(lib.corpus.frameworks.iter().any(|f| f.id == "riverside-math"));
+    assert!(lib
+        .corpus()
+        .unwrap()
+        .frameworks
+        .iter()
+        .any(|f| f.id == "riverside-math"));
 }

@@ -1,18 +1,31 @@
-//! Matching units to standards: text analysis ([`analyze`]), the BM25F index of the standards
-//! ([`bm25f`]), meaning from static word embeddings ([`embed`], [`semantic`]), retrieval and scoring
-//! with evidence ([`matcher`]), and checks of the codes a publisher claims ([`claims`]).
-//! [`align_units`] runs them over a curriculum.
+//! Matching units to standards. A unit's query ([`query`]) goes to the first stage
+//! ([`candidates`]): tantivy's persistent index by words, the stored embeddings by meaning, within
+//! the unit's [`scope`]. The second stage scores the candidates ([`features`]: BM25F from stored
+//! per-field counts, word pairs, meaning) and says why ([`evidence`]); [`matcher`] ties them
+//! together, with the weights of [`params`]. [`claims`] checks the codes a publisher claims.
+//! [`align_units`] runs them over a curriculum. Text analysis is [`analyze`]; the static word
+//! embeddings are [`embed`] and [`semantic`].
 
 pub mod analyze;
-pub mod bm25f;
+pub mod candidates;
 pub mod claims;
 pub mod embed;
+pub mod evidence;
+pub mod features;
 pub mod matcher;
+pub mod params;
+pub mod plan;
+pub mod query;
+pub mod scope;
 pub mod semantic;
 
 pub use claims::{ClaimCheck, ClaimStatus};
-pub use matcher::{Match, Matcher, Params, Scope, Strength};
+pub use features::pack;
+pub use matcher::{Match, Matcher, Strength};
+pub use params::Params;
+pub use scope::{normalize_subject, Scope};
 
+use crate::corpus::Corpus;
 use crate::model::Unit;
 
 /// Everything aligner says about one unit.
@@ -26,19 +39,20 @@ pub struct UnitAlignment {
     pub unclaimed: Vec<Match>,
 }
 
-/// Match every unit and check its claims. Call [`Matcher::observe_batch`] first to let the
-/// batch's common words count less.
-pub fn align_units(m: &Matcher, units: &[Unit], scope: &Scope, top: usize) -> Vec<UnitAlignment> {
+/// Match every unit and check its claims against `corpus` (the frameworks the matcher's index
+/// was built from). Call [`Matcher::observe_batch`] first to let the batch's common words count
+/// less.
+pub fn align_units(m: &Matcher, corpus: &Corpus, units: &[Unit], scope: &Scope, top: usize) -> Vec<UnitAlignment> {
     let claim_fw = scope.single_framework();
     units
         .iter()
         .enumerate()
         .map(|(i, u)| {
-            let resolved = m.corpus.resolve_unit_claims(u, claim_fw);
+            let resolved = corpus.resolve_unit_claims(u, claim_fw);
             let flat: Vec<_> = resolved.iter().flat_map(|c| c.refs.iter().copied()).collect();
             let (matches, scores) = m.match_unit_with(u, scope, top, &flat);
-            let claims = claims::check(m.corpus, &resolved, &scores, &matches, scope.grades_for(u), claim_fw);
-            let unclaimed = claims::unclaimed_strong(m.corpus, &resolved, &matches)
+            let claims = claims::check(corpus, &resolved, &scores, &matches, scope.grades_for(u), claim_fw);
+            let unclaimed = claims::unclaimed_strong(corpus, &resolved, &matches)
                 .into_iter()
                 .cloned()
                 .collect();

@@ -5,8 +5,48 @@
 use super::embed::Embeddings;
 use crate::model::Unit;
 
+/// A unit's embedding: its title (weight `e_title`), its text and its context.
+pub fn unit_vector(unit: &Unit, e_title: f32) -> Vec<f32> {
+    let emb = Embeddings::shipped();
+    let mut v = vec![0f32; emb.dims()];
+    if !unit.title.trim().is_empty() {
+        add_scaled(
+            &mut v,
+            &emb.embed(super::analyze::strip_sequence_number(&unit.title)),
+            e_title,
+        );
+    }
+    if !unit.text.trim().is_empty() {
+        add_scaled(&mut v, &emb.embed(&unit.text), 1.0);
+    }
+    if !unit.context.is_empty() {
+        add_scaled(&mut v, &emb.embed(&unit.context.join(". ")), 0.3);
+    }
+    normalize(&mut v);
+    v
+}
+
+/// Dot product of two vectors of the same length (cosine for unit vectors).
+pub fn dot(a: &[f32], b: &[f32]) -> f32 {
+    // Eight partial sums: the loop vectorizes.
+    let mut acc = [0f32; 8];
+    let (ca, cb) = (a.chunks_exact(8), b.chunks_exact(8));
+    let (ra, rb) = (ca.remainder(), cb.remainder());
+    for (x, y) in ca.zip(cb) {
+        for i in 0..8 {
+            acc[i] += x[i] * y[i];
+        }
+    }
+    let mut s: f32 = acc.iter().sum();
+    for (x, y) in ra.iter().zip(rb) {
+        s += x * y;
+    }
+    s
+}
+
+/// The standards' embeddings as the index build computes them (the matcher reads them from the
+/// engine store).
 pub struct DocVectors {
-    emb: &'static Embeddings,
     dims: usize,
     /// Row-major, one L2-normalized row per document.
     vecs: Vec<f32>,
@@ -46,27 +86,16 @@ impl DocVectors {
             normalize(&mut v);
             vecs.extend(v);
         }
-        DocVectors { emb, dims, vecs }
+        DocVectors { dims, vecs }
     }
 
-    /// A unit's embedding: its title (weight `e_title`), its text and its context.
-    pub fn unit_vector(&self, unit: &Unit, e_title: f32) -> Vec<f32> {
-        let mut v = vec![0f32; self.dims];
-        if !unit.title.trim().is_empty() {
-            add_scaled(
-                &mut v,
-                &self.emb.embed(super::analyze::strip_sequence_number(&unit.title)),
-                e_title,
-            );
-        }
-        if !unit.text.trim().is_empty() {
-            add_scaled(&mut v, &self.emb.embed(&unit.text), 1.0);
-        }
-        if !unit.context.is_empty() {
-            add_scaled(&mut v, &self.emb.embed(&unit.context.join(". ")), 0.3);
-        }
-        normalize(&mut v);
-        v
+    pub fn dims(&self) -> usize {
+        self.dims
+    }
+
+    /// Document `i`'s vector.
+    pub fn row(&self, i: usize) -> &[f32] {
+        &self.vecs[i * self.dims..(i + 1) * self.dims]
     }
 
     /// Cosine of document `d` with a normalized vector.

@@ -4,7 +4,7 @@
 use super::matching::{file_label, is_stdin, read_units_warned, ScopeArgs};
 use super::{despite_closed_pipe, CmdOutcome, Ctx, Outcome};
 use crate::error::Error;
-use crate::model::{Grade, GradeRange, Unit};
+use crate::model::Unit;
 use crate::report::coverage::{Coverage, Status};
 use crate::report::{audit, coverage, write_json};
 use clap::Args as ClapArgs;
@@ -76,15 +76,10 @@ pub fn run(a: Args, ctx: &Ctx, out: &mut dyn Write) -> CmdOutcome {
         units.extend(us);
     }
     let lib = ctx.library()?;
-    let c = &lib.corpus;
-    let (scope, al) = super::matching::align_all(c, &a.scope, &units, a.top)?;
-    let (grades, grades_from) = match scope.grades {
-        Some(g) => (Some(g), "--grade"),
-        None => match units_grades(&units) {
-            Some(g) => (Some(g), "the units' grades"),
-            None => (matched_grade(c, &al), "the units' best matches"),
-        },
-    };
+    let (scope, al) = crate::align::plan::align_all(&lib, &a.scope.request()?, &units, a.top)?;
+    let c = lib.corpus()?;
+    let (grades, grades_from) = crate::align::plan::audit_grades(c, &scope, &units, &al);
+    let grades_from = grades_from.as_str();
     let frameworks = scope.frameworks.clone().unwrap_or_default();
     let cov = coverage::compute(c, &units, &al, &frameworks, grades, a.min_score);
     if cov.total() == 0 {
@@ -190,25 +185,4 @@ fn distinct_files(files: &[PathBuf]) -> Result<(), Error> {
         seen.push((k, f));
     }
     Ok(())
-}
-
-/// The span of the units' own grades.
-fn units_grades(units: &[Unit]) -> Option<GradeRange> {
-    let lo = units.iter().filter_map(|u| u.grade.map(|g| g.lo)).min()?;
-    let hi = units.iter().filter_map(|u| u.grade.map(|g| g.hi)).max()?;
-    Some(GradeRange { lo, hi })
-}
-
-/// The grade most of the units' best matches are in.
-fn matched_grade(c: &crate::corpus::Corpus, al: &[crate::align::UnitAlignment]) -> Option<GradeRange> {
-    let mut votes: std::collections::BTreeMap<Grade, usize> = Default::default();
-    for a in al {
-        if let Some(m) = a.matches.first() {
-            for g in &c.standard(m.r).grades {
-                *votes.entry(*g).or_default() += 1;
-            }
-        }
-    }
-    let best = votes.iter().max_by_key(|(g, n)| (**n, std::cmp::Reverse(**g)))?;
-    Some(GradeRange::single(*best.0))
 }

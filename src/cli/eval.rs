@@ -87,18 +87,18 @@ fn items_n(n: usize) -> String {
 pub fn run(a: Args, ctx: &Ctx, out: &mut dyn Write) -> CmdOutcome {
     let items = read_units_warned(ctx, &a.gold, None, None)?;
     let lib = ctx.library()?;
-    let c = &lib.corpus;
+    let c = lib.corpus()?;
     let params = match std::env::var("ALIGNER_PARAMS") {
         Ok(spec) => Params::default()
             .with_overrides(&spec)
             .map_err(|e| Error::Usage(format!("ALIGNER_PARAMS: {e}")))?,
         Err(_) => Params::default(),
     };
-    let mut m = Matcher::with_params(c, params);
+    let mut m = Matcher::with_params(&lib, params);
     m.observe_batch(&items);
     let fw = match &a.framework {
         Some(f) => c.framework_pos(f)?,
-        None => super::matching::guess_framework(c, &m, &items, None, None),
+        None => crate::align::plan::guess_framework(c, &m, &items, None, None),
     };
     let scope = Scope {
         frameworks: Some(vec![fw]),
@@ -106,12 +106,12 @@ pub fn run(a: Args, ctx: &Ctx, out: &mut dyn Write) -> CmdOutcome {
         ..Default::default()
     };
     if let Some(path) = &a.dump_features {
-        let rows = crate::eval::feature_rows(&m, &items, &scope, 0);
+        let rows = crate::eval::feature_rows(&m, c, &items, &scope, 0);
         let mut w = std::io::BufWriter::new(std::fs::File::create(path).map_err(|e| Error::io(path, e))?);
         write_json_lines(&mut w, &rows)?;
         w.flush()?;
     }
-    let report = evaluate(&m, &items, &scope, a.items);
+    let report = evaluate(&m, c, &items, &scope, a.items);
     let fw_id = &c.frameworks[fw].id;
     if report.overall.items == 0 {
         return Err(nothing_to_score(&a.gold, &report, fw_id).into());

@@ -93,7 +93,7 @@ fn grade_span(fw: &Framework) -> String {
 
 pub fn run(a: Args, ctx: &Ctx, out: &mut dyn Write) -> CmdOutcome {
     let lib = ctx.library()?;
-    let fws = &lib.corpus.frameworks;
+    let fws = &lib.corpus()?.frameworks;
     if a.format == Format::Json || a.format == Format::Jsonl {
         let frameworks: Vec<FrameworkSummary> = fws.iter().map(summarize).collect();
         if a.format == Format::Json {

@@ -1,8 +1,7 @@
 //! `aligner match FILE`: the ranked standards of every unit, with evidence and claim checks.
 
 use super::{CmdOutcome, Ctx, Outcome};
-use crate::align::{align_units, Matcher, Scope};
-use crate::corpus::Corpus;
+use crate::align::plan::{align_all, ScopeRequest};
 use crate::error::Error;
 use crate::ingest::curriculum::{read_curriculum_str_with, read_curriculum_with, CurriculumOptions};
 use crate::model::{GradeRange, Unit};
@@ -73,57 +72,14 @@ impl ScopeArgs {
         self.grade.as_deref().map(super::search::parse_grade).transpose()
     }
 
-    /// Resolve to a matcher scope. Without `--framework`, the framework the units' claimed codes
-    /// name most, else the one their text matches best.
-    pub fn scope(&self, c: &Corpus, m: &Matcher, units: &[Unit]) -> Result<Scope, Error> {
-        let grades = self.grade()?;
-        let frameworks = match c.framework_filter(&self.framework)? {
-            Some(f) => f,
-            None => vec![guess_framework(c, m, units, grades, self.subject.as_deref())],
-        };
-        Ok(Scope {
-            frameworks: Some(frameworks),
-            grades,
-            no_grade: false,
+    /// The request this command line makes.
+    pub fn request(&self) -> Result<ScopeRequest, Error> {
+        Ok(ScopeRequest {
+            frameworks: self.framework.clone(),
+            grade: self.grade()?,
             subject: self.subject.clone(),
         })
     }
-}
-
-/// The framework the units belong to: the one most claimed codes resolve in; else the one whose
-/// standards come first most often when matching against everything.
-pub fn guess_framework(
-    c: &Corpus,
-    m: &Matcher,
-    units: &[Unit],
-    grades: Option<GradeRange>,
-    subject: Option<&str>,
-) -> usize {
-    let mut votes = vec![0usize; c.frameworks.len()];
-    for u in units.iter().take(500) {
-        for code in &u.claimed {
-            let mut fws: Vec<usize> = c.codes.lookup(code, None).into_iter().map(|r| r.fw).collect();
-            fws.sort();
-            fws.dedup();
-            for f in fws {
-                votes[f] += 1;
-            }
-        }
-    }
-    if votes.iter().all(|&v| v == 0) {
-        let scope = Scope {
-            grades,
-            subject: subject.map(String::from),
-            ..Default::default()
-        };
-        for u in units.iter().take(200) {
-            if let Some(best) = m.match_unit(u, &scope, 1).first() {
-                votes[best.r.fw] += 1;
-            }
-        }
-    }
-    let best = votes.iter().copied().max().unwrap_or(0);
-    votes.iter().position(|&v| v == best).unwrap_or(0)
 }
 
 /// The name standard input goes by in messages and units' origins (`<stdin>:3`).
@@ -213,26 +169,11 @@ pub fn read_units_warned(
     Ok(units)
 }
 
-/// Match every unit in the scope the options give (the matcher first learns the file's common
-/// words) and check its claims.
-pub fn align_all(
-    c: &Corpus,
-    scope: &ScopeArgs,
-    units: &[Unit],
-    top: usize,
-) -> Result<(Scope, Vec<crate::align::UnitAlignment>), Error> {
-    let mut m = Matcher::new(c);
-    m.observe_batch(units);
-    let scope = scope.scope(c, &m, units)?;
-    let al = align_units(&m, units, &scope, top);
-    Ok((scope, al))
-}
-
 pub fn run(a: Args, ctx: &Ctx, out: &mut dyn Write) -> CmdOutcome {
     let units = read_units_warned(ctx, &a.file, a.scope.grade()?, a.scope.subject.as_deref())?;
     let lib = ctx.library()?;
-    let c = &lib.corpus;
-    let (_, al) = align_all(c, &a.scope, &units, a.top)?;
+    let (_, al) = align_all(&lib, &a.scope.request()?, &units, a.top)?;
+    let c = lib.corpus()?;
     match a.format {
         Format::Table => matches::write_text(out, c, &units, &al)?,
         f => {

@@ -5,7 +5,7 @@ use crate::error::Error;
 use crate::index::search::Search;
 use crate::model::GradeRange;
 use crate::report::table::clip;
-use crate::report::view::{grades_of, StandardView};
+use crate::report::view::StandardView;
 use crate::report::{write_json, write_jsonl, Table};
 use clap::Args as ClapArgs;
 use serde::Serialize;
@@ -83,17 +83,16 @@ pub fn run(a: Args, ctx: &Ctx, out: &mut dyn Write) -> CmdOutcome {
     }
     let grades = a.grade.as_deref().map(parse_grade).transpose()?;
     let lib = ctx.library()?;
-    let frameworks = lib.corpus.framework_filter(&a.framework)?;
+    let frameworks = lib.framework_filter(&a.framework)?;
     let hits = lib.search(&Search {
         text: a.text.clone(),
         frameworks,
         grades,
         // `mathematics` is `math`, as in `match`.
-        subject: a.subject.as_deref().map(crate::align::matcher::normalize_subject),
+        subject: a.subject.as_deref().map(crate::align::normalize_subject),
         all_kinds: a.all_kinds,
         top: a.top,
     })?;
-    let c = &lib.corpus;
     match a.format {
         Format::Json | Format::Jsonl => {
             let rows: Vec<Row> = hits
@@ -102,7 +101,7 @@ pub fn run(a: Args, ctx: &Ctx, out: &mut dyn Write) -> CmdOutcome {
                 .map(|(i, h)| Row {
                     rank: i + 1,
                     score: (h.score * 1000.0).round() / 1000.0,
-                    standard: StandardView::brief(c, h.r),
+                    standard: StandardView::from_store(&lib.store, h.node),
                 })
                 .collect();
             if a.format == Format::Json {
@@ -121,12 +120,12 @@ pub fn run(a: Args, ctx: &Ctx, out: &mut dyn Write) -> CmdOutcome {
             let mut t = Table::new(["#", "code", "framework", "grades", "score", "text"]).wrap(["text"]);
             let wide = a.format != Format::Table;
             for (i, h) in hits.iter().enumerate() {
-                let s = c.standard(h.r);
+                let s = StandardView::from_store(&lib.store, h.node);
                 t.row([
                     (i + 1).to_string(),
-                    s.display_code().to_string(),
-                    c.frameworks[h.r.fw].id.clone(),
-                    grades_of(c, h.r),
+                    s.code.clone().unwrap_or_else(|| s.uri.clone()),
+                    s.framework.clone(),
+                    crate::model::grades_label(&lib.store.node_grades(h.node)),
                     format!("{:.2}", h.score),
                     if wide { s.text.clone() } else { clip(&s.text, 160) },
                 ]);

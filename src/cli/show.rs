@@ -59,7 +59,7 @@ struct Shown {
 
 pub fn run(a: Args, ctx: &Ctx, out: &mut dyn Write) -> CmdOutcome {
     let lib = ctx.library()?;
-    let c = &lib.corpus;
+    let c = lib.corpus()?;
     let fw = a.framework.as_deref().map(|f| c.framework_pos(f)).transpose()?;
     let found = c.resolve(&a.code, fw)?;
     let shown: Vec<Shown> = found

@@ -109,15 +109,31 @@ pub fn build(dir: &Path, frameworks: Vec<Framework>, mut meta: Meta, progress: &
     schema::register(&index);
     let mut writer: IndexWriter = index.writer_with_num_threads(1, 64_000_000)?;
     hold(dir, "read");
-    for fw in &corpus.frameworks {
+    let params = crate::align::Params::default();
+    let mut rows = super::docs::Collector::default();
+    for (f, fw) in corpus.frameworks.iter().enumerate() {
         let aliases = crate::shipped::aliases(&fw.id);
+        let by_uri: rustc_hash::FxHashMap<&str, usize> = fw
+            .standards
+            .iter()
+            .enumerate()
+            .map(|(i, s)| (s.uri.as_str(), i))
+            .collect();
         for (pos, s) in fw.standards.iter().enumerate() {
             if matches!(s.kind, Kind::Grouping) {
                 continue;
             }
+            let nt = super::docs::node_texts(&corpus, f, pos, &by_uri, &aliases);
+            let doc = rows.next_doc();
+            let node = rows.add(&corpus, &nt);
             let mut d = TantivyDocument::default();
             d.add_text(fields.fw, &fw.id);
             d.add_u64(fields.pos, pos as u64);
+            d.add_u64(fields.node, node as u64);
+            if s.kind.is_alignable() {
+                d.add_text(fields.alignable, "1");
+                d.add_u64(fields.doc, doc as u64);
+            }
             if let Some(c) = &s.code {
                 d.add_text(fields.code, crate::codes::normalize(c));
             }
@@ -126,19 +142,24 @@ pub fn build(dir: &Path, frameworks: Vec<Framework>, mut meta: Meta, progress: &
             for g in &s.grades {
                 d.add_i64(fields.grade, g.0 as i64);
             }
-            d.add_text(fields.text, &s.text);
-            let heads: Vec<&str> = fw.headings(pos).map(|a| a.text.as_str()).collect();
-            if !heads.is_empty() {
-                d.add_text(fields.heads, heads.join(" \n "));
+            let t = &nt.texts;
+            use super::store::{F_CLUSTER, F_DOMAIN, F_NOTES, F_TEXT};
+            for (field, k) in [
+                (fields.text, F_TEXT),
+                (fields.cluster, F_CLUSTER),
+                (fields.domain, F_DOMAIN),
+                (fields.notes, F_NOTES),
+            ] {
+                if !t[k].is_empty() {
+                    d.add_text(field, &t[k]);
+                }
             }
-            for n in &s.notes {
-                d.add_text(fields.notes, &n.text);
-            }
-            for name in s.code.as_deref().and_then(|c| aliases.get(c)).into_iter().flatten() {
+            for name in &nt.names {
                 d.add_text(fields.names, name);
             }
             writer.add_document(d)?;
         }
+        rows.end_framework();
     }
     writer.commit()?;
     let ids = index.searchable_segment_ids()?;
@@ -147,6 +168,10 @@ pub fn build(dir: &Path, frameworks: Vec<Framework>, mut meta: Meta, progress: &
     }
     writer.wait_merging_threads()?;
     hold(dir, "commit");
+
+    rows.write(&tmp_path, &corpus, params.e_heads, params.e_alias)
+        .map_err(|e| Error::io(&tmp_path.join(super::store::STORE_FILE), e))?;
+    hold(dir, "store");
 
     let corpus_path = tmp_path.join(CORPUS_FILE);
     let f = File::create(&corpus_path).map_err(|e| Error::io(&corpus_path, e))?;

@@ -16,8 +16,10 @@
 //!   by hand.
 
 pub mod build;
+pub mod docs;
 pub mod schema;
 pub mod search;
+pub mod store;
 
 use crate::corpus::Corpus;
 use crate::error::{Error, Location, Result};
@@ -525,11 +527,13 @@ impl Directory for ReadOnlyDir {
     }
 }
 
-/// An opened index: the frameworks and the tantivy searcher.
+/// An opened index: the tantivy searcher and the engine store, opened by memory map; the
+/// frameworks themselves are read when a command first asks for them ([`Library::corpus`]).
 pub struct Library {
     pub dir: PathBuf,
     pub meta: Meta,
-    pub corpus: Corpus,
+    corpus: std::sync::OnceLock<Corpus>,
+    pub store: store::Store,
     pub index: Index,
     pub reader: IndexReader,
     pub fields: Fields,
@@ -612,7 +616,7 @@ impl Library {
     /// Open an existing index, read-only.
     pub fn open(dir: &Path) -> Result<Library> {
         let meta = read_meta(dir)?;
-        let frameworks = read_corpus(dir)?;
+        let store = store::Store::open(dir)?;
         let fail = |e| open_failure(dir, e);
         let tantivy_dir = ReadOnlyDir::open(&dir.join(TANTIVY_DIR)).map_err(|e| fail(e.into()))?;
         let index = Index::open(tantivy_dir).map_err(fail)?;
@@ -626,12 +630,53 @@ impl Library {
         Ok(Library {
             dir: dir.to_path_buf(),
             meta,
-            corpus: Corpus::new(frameworks),
+            corpus: std::sync::OnceLock::new(),
+            store,
             index,
             reader,
             fields,
             rebuilt: None,
         })
+    }
+}
+
+impl Library {
+    /// The frameworks, read from the index on first use (`search` never needs them).
+    pub fn corpus(&self) -> Result<&Corpus> {
+        if let Some(c) = self.corpus.get() {
+            return Ok(c);
+        }
+        let c = Corpus::new(read_corpus(&self.dir)?);
+        Ok(self.corpus.get_or_init(|| c))
+    }
+
+    /// Frameworks in the index, in index order: (id, subject).
+    pub fn framework_ids(&self) -> impl Iterator<Item = &str> {
+        self.store.meta.frameworks.iter().map(|f| f.id.as_str())
+    }
+
+    /// Position of the framework with this id (case-insensitive), without reading the corpus.
+    pub fn framework_pos(&self, id: &str) -> Result<usize> {
+        self.store
+            .meta
+            .frameworks
+            .iter()
+            .position(|f| f.id.eq_ignore_ascii_case(id.trim()))
+            .ok_or_else(|| Error::UnknownFramework {
+                id: id.to_string(),
+                known: self.framework_ids().map(String::from).collect(),
+            })
+    }
+
+    /// Positions of frameworks selected by an optional id list.
+    pub fn framework_filter(&self, ids: &[String]) -> Result<Option<Vec<usize>>> {
+        if ids.is_empty() {
+            return Ok(None);
+        }
+        ids.iter()
+            .map(|id| self.framework_pos(id))
+            .collect::<Result<Vec<_>>>()
+            .map(Some)
     }
 }
 

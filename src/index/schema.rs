@@ -18,7 +18,7 @@ pub const ANALYZER: &str = "aligner_en";
 
 /// Bump when the schema or the analyzer's code changes. An index records [`version`], which also
 /// follows the analysis data (word forms, stems, aliases), and one of another version is rebuilt.
-pub const SCHEMA_VERSION: u32 = 4;
+pub const SCHEMA_VERSION: u32 = 5;
 
 /// The index version: [`SCHEMA_VERSION`] and a digest of the shipped lists that decide what is
 /// indexed, so that editing `data/matching/word-forms.tsv`, `stems.tsv` or an alias list rebuilds
@@ -173,6 +173,12 @@ pub struct Fields {
     pub fw: Field,
     /// Position of the standard in its framework (to find it in the stored corpus).
     pub pos: Field,
+    /// Node number in the engine store (`store.rs`), for its display row.
+    pub node: Field,
+    /// `1` on alignable standards (the docs the matcher ranks).
+    pub alignable: Field,
+    /// Doc number of an alignable standard in the engine store (fast field).
+    pub doc: Field,
     /// Normalized code key.
     pub code: Field,
     /// Kind (`standard`, `component`, ...).
@@ -183,8 +189,10 @@ pub struct Fields {
     pub grade: Field,
     /// The statement.
     pub text: Field,
-    /// The headings above it (cluster, domain, topic).
-    pub heads: Field,
+    /// The headings above it other than its domain (cluster, topic; a sub-standard's standard).
+    pub cluster: Field,
+    /// Its domain heading.
+    pub domain: Field,
     /// Examples, clarification statements, assessment boundaries.
     pub notes: Field,
     /// The names lessons and textbooks give it (`data/matching/aliases/`).
@@ -202,12 +210,16 @@ impl Fields {
         let fields = Fields {
             fw: sb.add_text_field("fw", STRING | STORED),
             pos: sb.add_u64_field("pos", STORED | FAST),
+            node: sb.add_u64_field("node", STORED | FAST),
+            alignable: sb.add_text_field("alignable", STRING),
+            doc: sb.add_u64_field("doc", FAST),
             code: sb.add_text_field("code", STRING),
             kind: sb.add_text_field("kind", STRING),
             subject: sb.add_text_field("subject", STRING),
             grade: sb.add_i64_field("grade", INDEXED),
             text: sb.add_text_field("text", english.clone()),
-            heads: sb.add_text_field("heads", english.clone()),
+            cluster: sb.add_text_field("cluster", english.clone()),
+            domain: sb.add_text_field("domain", english.clone()),
             notes: sb.add_text_field("notes", english.clone()),
             names: sb.add_text_field("names", english),
         };
@@ -220,12 +232,16 @@ impl Fields {
         Ok(Fields {
             fw: f("fw")?,
             pos: f("pos")?,
+            node: f("node")?,
+            alignable: f("alignable")?,
+            doc: f("doc")?,
             code: f("code")?,
             kind: f("kind")?,
             subject: f("subject")?,
             grade: f("grade")?,
             text: f("text")?,
-            heads: f("heads")?,
+            cluster: f("cluster")?,
+            domain: f("domain")?,
             notes: f("notes")?,
             names: f("names")?,
         })

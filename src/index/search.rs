@@ -1,20 +1,17 @@
-//! Full-text search over the index: BM25 over the statement, its headings, its notes and the names
-//! lessons give it, filtered by framework, grade, subject and kind.
+//! `aligner search`: plain words are ranked by the matcher, as a one-unit match of a unit titled
+//! with the query (without a batch's word counts), so `search "x"` and `match` of a unit titled
+//! "x" agree. Query syntax (quoted phrases, `+must`, `-not`) and `--all-kinds` (headings too) are
+//! ranked by tantivy's BM25 over the same fields with the matcher's field weights. Results are
+//! shown from the engine store, without reading the corpus.
 
 use super::Library;
 use crate::codes::Ref;
 use crate::error::{Error, Result};
-use crate::model::{GradeRange, Kind};
+use crate::model::{GradeRange, Unit};
 use tantivy::collector::TopDocs;
 use tantivy::query::{BooleanQuery, Occur, Query, QueryParser, QueryParserError, TermQuery};
 use tantivy::schema::{IndexRecordOption, Value};
 use tantivy::{TantivyDocument, Term};
-
-/// Weights of the text fields in a search.
-pub const BOOST_TEXT: f32 = 1.0;
-pub const BOOST_HEADS: f32 = 0.35;
-pub const BOOST_NOTES: f32 = 0.25;
-pub const BOOST_NAMES: f32 = 0.5;
 
 /// A search request.
 #[derive(Debug, Clone, Default)]
@@ -32,7 +29,17 @@ pub struct Search {
 #[derive(Debug, Clone, Copy, PartialEq)]
 pub struct Hit {
     pub r: Ref,
+    /// Node number in the engine store, for display.
+    pub node: u32,
     pub score: f32,
+}
+
+/// Does the text use query syntax: a quoted phrase, a `+required` or `-excluded` word?
+pub fn has_syntax(text: &str) -> bool {
+    text.contains('"')
+        || text
+            .split_whitespace()
+            .any(|w| w.len() > 1 && (w.starts_with('+') || w.starts_with('-')))
 }
 
 impl Library {
@@ -42,12 +49,17 @@ impl Library {
         if s.top == 0 {
             return Ok(Vec::new());
         }
+        if !s.all_kinds && !has_syntax(&s.text) {
+            return self.search_as_match(s);
+        }
         let f = self.fields;
-        let mut qp = QueryParser::for_index(&self.index, vec![f.text, f.heads, f.notes, f.names]);
-        qp.set_field_boost(f.text, BOOST_TEXT);
-        qp.set_field_boost(f.heads, BOOST_HEADS);
-        qp.set_field_boost(f.notes, BOOST_NOTES);
-        qp.set_field_boost(f.names, BOOST_NAMES);
+        let p = crate::align::Params::default();
+        let mut qp = QueryParser::for_index(&self.index, vec![f.text, f.cluster, f.domain, f.notes, f.names]);
+        qp.set_field_boost(f.text, p.w_text);
+        qp.set_field_boost(f.cluster, p.w_cluster);
+        qp.set_field_boost(f.domain, p.w_domain);
+        qp.set_field_boost(f.notes, p.w_notes);
+        qp.set_field_boost(f.names, p.w_alias);
         let (mut q, errs) = qp.parse_query_lenient(&s.text);
         if let Some(e) = errs
             .iter()
@@ -83,7 +95,10 @@ impl Library {
         }
         let mut clauses: Vec<(Occur, Box<dyn Query>)> = vec![(Occur::Must, q)];
         if let Some(fws) = &s.frameworks {
-            let ids: Vec<String> = fws.iter().map(|&i| self.corpus.frameworks[i].id.clone()).collect();
+            let ids: Vec<String> = fws
+                .iter()
+                .filter_map(|&i| self.store.meta.frameworks.get(i).map(|f| f.id.clone()))
+                .collect();
             clauses.push((
                 Occur::Must,
                 any_of(ids.iter().map(|id| Term::from_field_text(f.fw, id))),
@@ -107,12 +122,7 @@ impl Library {
         if !s.all_kinds {
             clauses.push((
                 Occur::Must,
-                any_of(
-                    Kind::ALL
-                        .iter()
-                        .filter(|k| k.is_alignable())
-                        .map(|k| Term::from_field_text(f.kind, k.as_str())),
-                ),
+                any_of(std::iter::once(Term::from_field_text(f.alignable, "1"))),
             ));
         }
         let query = BooleanQuery::new(clauses);
@@ -127,19 +137,58 @@ impl Library {
         let mut out = Vec::with_capacity(top.len());
         for (score, addr) in top {
             let d: TantivyDocument = searcher.doc(addr)?;
-            let fw_id = d.get_first(f.fw).and_then(|v| v.as_str()).unwrap_or_default();
-            let pos = d.get_first(f.pos).and_then(|v| v.as_u64()).unwrap_or_default() as usize;
-            let Some(fw) = self.corpus.frameworks.iter().position(|x| x.id == fw_id) else {
+            let Some(node) = d.get_first(f.node).and_then(|v| v.as_u64()) else {
                 continue;
             };
-            if pos < self.corpus.frameworks[fw].standards.len() {
+            let node = node as u32;
+            if (node as usize) < self.store.n_nodes() {
                 out.push(Hit {
-                    r: Ref { fw, idx: pos },
+                    r: Ref {
+                        fw: self.store.node_fw(node),
+                        idx: self.store.node_pos(node),
+                    },
+                    node,
                     score,
                 });
             }
         }
         Ok(out)
+    }
+}
+
+impl Library {
+    /// Plain words: the matcher's ranking of a unit titled with them.
+    fn search_as_match(&self, s: &Search) -> Result<Vec<Hit>> {
+        let m = crate::align::Matcher::new(self);
+        let unit = Unit {
+            id: String::new(),
+            title: s.text.clone(),
+            text: String::new(),
+            grade: None,
+            subject: None,
+            claimed: Vec::new(),
+            parent: None,
+            context: Vec::new(),
+            origin: String::new(),
+        };
+        let scope = crate::align::Scope {
+            frameworks: s.frameworks.clone(),
+            grades: s.grades,
+            no_grade: true,
+            subject: s.subject.clone(),
+        };
+        let top = s.top.min(self.store.n_docs());
+        Ok(m.match_unit(&unit, &scope, top)
+            .into_iter()
+            .filter_map(|x| {
+                let node = self.store.node_of(x.r.fw, x.r.idx)?;
+                Some(Hit {
+                    r: x.r,
+                    node,
+                    score: x.score,
+                })
+            })
+            .collect())
     }
 }
 

@@ -43,6 +43,28 @@ impl StandardView {
         }
     }
 
+    /// A node as the engine store shows it (code, framework, URI, kind, grades, text), without
+    /// reading the corpus.
+    pub fn from_store(st: &crate::index::store::Store, node: u32) -> StandardView {
+        let code = st.node_code(node);
+        StandardView {
+            code: (!code.is_empty()).then(|| code.to_string()),
+            framework: st
+                .meta
+                .frameworks
+                .get(st.node_fw(node))
+                .map(|f| f.id.clone())
+                .unwrap_or_default(),
+            uri: st.node_uri(node).to_string(),
+            kind: st.node_kind(node).as_str().to_string(),
+            grades: st.node_grades(node).iter().map(|g| g.label()).collect(),
+            text: st.node_text(node).to_string(),
+            alt_codes: Vec::new(),
+            notes: Vec::new(),
+            associations: Vec::new(),
+        }
+    }
+
     /// Same, without the notes and alternative codes (for lists).
     pub fn brief(c: &Corpus, r: Ref) -> StandardView {
         let mut v = StandardView::new(c, r);

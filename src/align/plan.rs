@@ -1,0 +1,140 @@
+//! The policy of a matching run, as the commands apply it and tests call it without a process:
+//! which framework a curriculum belongs to ([`guess_framework`]), the resolved [`Scope`] of a
+//! request ([`ScopeRequest::resolve`]), matching a whole curriculum ([`align_all`]), and which
+//! grades an audit covers ([`audit_grades`]).
+
+use super::{align_units, Matcher, Scope, UnitAlignment};
+use crate::corpus::Corpus;
+use crate::error::Result;
+use crate::index::Library;
+use crate::model::{Grade, GradeRange, Unit};
+
+/// What the user asked for: frameworks by id (none: guess), a grade band for every unit, a
+/// subject.
+#[derive(Debug, Clone, Default)]
+pub struct ScopeRequest {
+    pub frameworks: Vec<String>,
+    pub grade: Option<GradeRange>,
+    pub subject: Option<String>,
+}
+
+impl ScopeRequest {
+    /// Resolve to a matcher scope. Without frameworks, the framework the units' claimed codes
+    /// name most, else the one their text matches best.
+    pub fn resolve(&self, lib: &Library, c: &Corpus, m: &Matcher, units: &[Unit]) -> Result<Scope> {
+        let frameworks = match lib.framework_filter(&self.frameworks)? {
+            Some(f) => f,
+            None => vec![guess_framework(c, m, units, self.grade, self.subject.as_deref())],
+        };
+        Ok(Scope {
+            frameworks: Some(frameworks),
+            grades: self.grade,
+            no_grade: false,
+            subject: self.subject.clone(),
+        })
+    }
+}
+
+/// The framework the units belong to: the one most claimed codes resolve in; else the one whose
+/// standards come first most often when matching against everything.
+pub fn guess_framework(
+    c: &Corpus,
+    m: &Matcher,
+    units: &[Unit],
+    grades: Option<GradeRange>,
+    subject: Option<&str>,
+) -> usize {
+    let mut votes = vec![0usize; c.frameworks.len()];
+    for u in units.iter().take(500) {
+        for code in &u.claimed {
+            let mut fws: Vec<usize> = c.codes.lookup(code, None).into_iter().map(|r| r.fw).collect();
+            fws.sort();
+            fws.dedup();
+            for f in fws {
+                votes[f] += 1;
+            }
+        }
+    }
+    if votes.iter().all(|&v| v == 0) {
+        let scope = Scope {
+            grades,
+            subject: subject.map(String::from),
+            ..Default::default()
+        };
+        for u in units.iter().take(200) {
+            if let Some(best) = m.match_unit(u, &scope, 1).first() {
+                votes[best.r.fw] += 1;
+            }
+        }
+    }
+    let best = votes.iter().copied().max().unwrap_or(0);
+    votes.iter().position(|&v| v == best).unwrap_or(0)
+}
+
+/// Match every unit in the requested scope (the matcher first learns the batch's common words)
+/// and check its claims.
+pub fn align_all(lib: &Library, req: &ScopeRequest, units: &[Unit], top: usize) -> Result<(Scope, Vec<UnitAlignment>)> {
+    let c = lib.corpus()?;
+    let mut m = Matcher::new(lib);
+    m.observe_batch(units);
+    let scope = req.resolve(lib, c, &m, units)?;
+    let al = align_units(&m, c, units, &scope, top);
+    Ok((scope, al))
+}
+
+/// Where an audit's grades come from.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum GradesFrom {
+    /// The request (`--grade`).
+    Request,
+    /// The span of the units' own grades.
+    Units,
+    /// The grade most of the units' best matches are in.
+    Matches,
+}
+
+impl GradesFrom {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            GradesFrom::Request => "--grade",
+            GradesFrom::Units => "the units' grades",
+            GradesFrom::Matches => "the units' best matches",
+        }
+    }
+}
+
+/// The grades an audit covers: the scope's, else the span of the units' grades, else the grade
+/// most of their best matches are in.
+pub fn audit_grades(
+    c: &Corpus,
+    scope: &Scope,
+    units: &[Unit],
+    al: &[UnitAlignment],
+) -> (Option<GradeRange>, GradesFrom) {
+    match scope.grades {
+        Some(g) => (Some(g), GradesFrom::Request),
+        None => match units_grades(units) {
+            Some(g) => (Some(g), GradesFrom::Units),
+            None => (matched_grade(c, al), GradesFrom::Matches),
+        },
+    }
+}
+
+fn units_grades(units: &[Unit]) -> Option<GradeRange> {
+    let lo = units.iter().filter_map(|u| u.grade.map(|g| g.lo)).min()?;
+    let hi = units.iter().filter_map(|u| u.grade.map(|g| g.hi)).max()?;
+    Some(GradeRange { lo, hi })
+}
+
+fn matched_grade(c: &Corpus, al: &[UnitAlignment]) -> Option<GradeRange> {
+    let mut votes: std::collections::BTreeMap<Grade, usize> = Default::default();
+    for a in al {
+        if let Some(m) = a.matches.first() {
+            for g in &c.standard(m.r).grades {
+                *votes.entry(*g).or_default() += 1;
+            }
+        }
+    }
+    let best = votes.iter().max_by_key(|(g, n)| (**n, std::cmp::Reverse(**g)))?;
+    Some(GradeRange::single(*best.0))
+}
