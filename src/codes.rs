@@ -15,7 +15,7 @@
 //! their children (`5.MD` from `5.MD.A`, `5.MD.B`, ...), see [`derive_heading_codes`].
 
 use crate::model::{Framework, Grade, StdIdx};
-use std::collections::HashMap;
+use rustc_hash::FxHashMap as HashMap;
 
 /// A standard in a corpus: framework position and standard position.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
@@ -156,7 +156,8 @@ pub struct CodeIndex {
     by_key: HashMap<String, Vec<Ref>>,
     /// (key of the published code, the standard) for suggestions and suffix matches.
     primary: Vec<(String, Ref)>,
-    primary_of: HashMap<Ref, String>,
+    /// Per standard with a code, its position in `primary`.
+    primary_of: HashMap<Ref, u32>,
     /// Suggestions already computed, per (key, framework, count): an audit of a publisher's
     /// sheet repeats the same unknown codes on many rows, and each costs a pass over every code.
     suggested: Cache<(String, Option<usize>, usize), Vec<String>>,
@@ -182,8 +183,8 @@ impl CodeIndex {
                 if segs.is_empty() {
                     continue;
                 }
+                ix.primary_of.insert(r, ix.primary.len() as u32);
                 ix.primary.push((segs.join("."), r));
-                ix.primary_of.insert(r, segs.join("."));
                 let mut keys = variants(&segs);
                 for alt in &s.alt_codes {
                     keys.extend(variants(&segments(alt)));
@@ -228,7 +229,7 @@ impl CodeIndex {
         let exact: Vec<Ref> = found
             .iter()
             .copied()
-            .filter(|r| self.primary_of.get(r) == Some(&key))
+            .filter(|r| self.primary_of.get(r).map(|&i| &self.primary[i as usize].0) == Some(&key))
             .collect();
         found.retain(|r| exact.contains(r) || !exact.iter().any(|e| e.fw == r.fw));
         found

@@ -126,11 +126,9 @@ impl Matcher<'_> {
         };
         let mut out = Vec::with_capacity(top.len());
         for (_, addr) in top {
-            let seg = self.searcher.segment_reader(addr.segment_ord);
-            if let Ok(col) = seg.fast_fields().u64("doc") {
-                if let Some(d) = col.first(addr.doc_id) {
-                    out.push(d as u32);
-                }
+            let col = self.doc_cols.get(addr.segment_ord as usize).and_then(Option::as_ref);
+            if let Some(d) = col.and_then(|c| c.first(addr.doc_id)) {
+                out.push(d as u32);
             }
         }
         out
@@ -177,14 +175,29 @@ impl Matcher<'_> {
             let qv = super::semantic::unit_vector(unit, p.e_title);
             let mut map: HashMap<u32, (f32, f32)> = HashMap::default();
             if !docs.is_empty() && qv.iter().any(|x| *x != 0.0) {
+                // A scope of at most `sem_scan` standards is compared whole; a larger one through
+                // a sample of that size (every k-th standard, for the mean) and the first
+                // stage's word candidates (for those ranked by meaning), so that the cost per
+                // unit does not grow with the scope.
+                let cap = (p.sem_scan.max(1.0) as usize).max(keep);
+                let (pool, sample): (Vec<u32>, Option<Vec<u32>>) = if docs.len() <= cap {
+                    (docs.clone(), None)
+                } else {
+                    let step = docs.len().div_ceil(cap);
+                    let mut pool = lex_docs.clone();
+                    pool.sort_unstable();
+                    pool.dedup();
+                    (pool, Some(docs.iter().step_by(step).copied().collect()))
+                };
+                let docs = &pool;
                 let cos: Vec<f32> = docs
                     .iter()
                     .map(|&d| super::semantic::dot(self.store.emb(d), &qv))
                     .collect();
-                let mean = if docs.len() > 1 {
-                    cos.iter().sum::<f32>() / cos.len() as f32
-                } else {
-                    self.store.meta.emb_mean
+                let mean = match &sample {
+                    Some(s) => s.iter().map(|&d| super::semantic::dot(self.store.emb(d), &qv)).sum::<f32>() / s.len() as f32,
+                    None if docs.len() > 1 => cos.iter().sum::<f32>() / cos.len() as f32,
+                    None => self.store.meta.emb_mean,
                 };
                 let span = (1.0 - mean).max(1e-3);
                 let rel = |c: f32| ((c - mean) / span).clamp(0.0, 1.0);

@@ -54,6 +54,8 @@ pub struct Matcher<'l> {
     pub(super) store: &'l Store,
     pub(super) searcher: tantivy::Searcher,
     pub(super) fields: Fields,
+    /// Per tantivy segment: its `doc` column (a hit's doc in the engine store).
+    pub(super) doc_cols: Vec<Option<tantivy::columnar::Column<u64>>>,
     pub(super) qb: QueryBuilder,
 }
 
@@ -63,10 +65,17 @@ impl<'l> Matcher<'l> {
     }
 
     pub fn with_params(lib: &'l Library, params: Params) -> Matcher<'l> {
+        let searcher = lib.reader.searcher();
+        let doc_cols = searcher
+            .segment_readers()
+            .iter()
+            .map(|s| s.fast_fields().u64("doc").ok())
+            .collect();
         Matcher {
             params,
             store: &lib.store,
-            searcher: lib.reader.searcher(),
+            searcher,
+            doc_cols,
             fields: lib.fields,
             qb: QueryBuilder::default(),
         }

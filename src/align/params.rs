@@ -44,6 +44,9 @@ pub struct Params {
     /// How many hits the first stage (tantivy) hands to the exact BM25F scoring; 0 scores every
     /// standard in scope exactly (slow; for measuring the first stage's recall).
     pub first_stage: f32,
+    /// Scopes of at most this many standards are compared by meaning whole; larger ones through
+    /// a sample (for the scope's mean) and the first stage's word candidates.
+    pub sem_scan: f32,
     /// How many of a unit's terms (the most telling: weight x idf) the first stage queries.
     pub first_terms: f32,
     /// `K` in `score = r / (r + K)`.
@@ -85,6 +88,7 @@ impl Default for Params {
             rerank: 30.0,
             first_stage: 200.0,
             first_terms: 32.0,
+            sem_scan: 4096.0,
             squash: 10.0,
             lex_floor: 0.3,
             q_notation: 4.0,

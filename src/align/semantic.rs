@@ -71,17 +71,28 @@ impl DocVectors {
     /// Embed every document, in document order, from its statement, its headings (weight
     /// `e_heads`) and the names lessons give it (weight `e_names`).
     pub fn build<'a>(docs: impl Iterator<Item = (&'a str, String, &'a str)>, e_heads: f32, e_names: f32) -> DocVectors {
+        Self::build_owned(docs.map(|(a, b, c)| (a, b, c.to_string())), e_heads, e_names)
+    }
+
+    /// As [`build`](Self::build), with the names owned.
+    pub fn build_owned<'a>(docs: impl Iterator<Item = (&'a str, String, String)>, e_heads: f32, e_names: f32) -> DocVectors {
         let emb = Embeddings::shipped();
         let dims = emb.dims();
         let mut vecs = Vec::new();
+        // Siblings read under the same headings: each heading text is embedded once.
+        let mut heads_cache: rustc_hash::FxHashMap<String, Vec<f32>> = Default::default();
         for (own, heads, names) in docs {
             let mut v = vec![0f32; dims];
             add_scaled(&mut v, &emb.embed(own), 1.0);
             if e_heads > 0.0 && !heads.is_empty() {
-                add_scaled(&mut v, &emb.embed(&heads), e_heads);
+                if !heads_cache.contains_key(&heads) {
+                    let h = emb.embed(&heads);
+                    heads_cache.insert(heads.clone(), h);
+                }
+                add_scaled(&mut v, &heads_cache[&heads], e_heads);
             }
             if e_names > 0.0 && !names.is_empty() {
-                add_scaled(&mut v, &emb.embed(names), e_names);
+                add_scaled(&mut v, &emb.embed(&names), e_names);
             }
             normalize(&mut v);
             vecs.extend(v);
@@ -91,6 +102,11 @@ impl DocVectors {
 
     pub fn dims(&self) -> usize {
         self.dims
+    }
+
+    /// All vectors, row-major.
+    pub fn matrix(&self) -> &[f32] {
+        &self.vecs
     }
 
     /// Document `i`'s vector.

@@ -89,6 +89,7 @@ impl Drop for TempDir {
 pub fn build(dir: &Path, frameworks: Vec<Framework>, mut meta: Meta, progress: &dyn Fn(Progress)) -> Result<()> {
     tidy(dir);
     refuse_foreign(dir)?;
+    hold(dir, "start");
     let corpus = Corpus::new(frameworks);
     let n_std: usize = corpus.frameworks.iter().map(|f| f.standards.len()).sum();
     progress(Progress::Indexing {
@@ -111,56 +112,63 @@ pub fn build(dir: &Path, frameworks: Vec<Framework>, mut meta: Meta, progress: &
     hold(dir, "read");
     let params = crate::align::Params::default();
     let mut rows = super::docs::Collector::default();
-    for (f, fw) in corpus.frameworks.iter().enumerate() {
-        let aliases = crate::shipped::aliases(&fw.id);
-        let by_uri: rustc_hash::FxHashMap<&str, usize> = fw
-            .standards
-            .iter()
-            .enumerate()
-            .map(|(i, s)| (s.uri.as_str(), i))
-            .collect();
-        for (pos, s) in fw.standards.iter().enumerate() {
-            if matches!(s.kind, Kind::Grouping) {
-                continue;
-            }
-            let nt = super::docs::node_texts(&corpus, f, pos, &by_uri, &aliases);
-            let doc = rows.next_doc();
-            let node = rows.add(&corpus, &nt);
-            let mut d = TantivyDocument::default();
-            d.add_text(fields.fw, &fw.id);
-            d.add_u64(fields.pos, pos as u64);
-            d.add_u64(fields.node, node as u64);
-            if s.kind.is_alignable() {
-                d.add_text(fields.alignable, "1");
-                d.add_u64(fields.doc, doc as u64);
-            }
-            if let Some(c) = &s.code {
-                d.add_text(fields.code, crate::codes::normalize(c));
-            }
-            d.add_text(fields.kind, s.kind.as_str());
-            d.add_text(fields.subject, fw.subject.to_ascii_lowercase());
-            for g in &s.grades {
-                d.add_i64(fields.grade, g.0 as i64);
-            }
-            let t = &nt.texts;
-            use super::store::{F_CLUSTER, F_DOMAIN, F_NOTES, F_TEXT};
-            for (field, k) in [
-                (fields.text, F_TEXT),
-                (fields.cluster, F_CLUSTER),
-                (fields.domain, F_DOMAIN),
-                (fields.notes, F_NOTES),
-            ] {
-                if !t[k].is_empty() {
-                    d.add_text(field, &t[k]);
+    // The standards' embeddings need nothing else of the build: they are computed on a thread of
+    // their own while this one analyses the texts and tantivy's indexes them.
+    let vecs = std::thread::scope(|sc| -> Result<_> {
+        let emb = sc.spawn(|| super::docs::embed_docs(&corpus, params.e_heads, params.e_alias));
+        for (f, fw) in corpus.frameworks.iter().enumerate() {
+            let aliases = crate::shipped::aliases(&fw.id);
+            let by_uri: rustc_hash::FxHashMap<&str, usize> = fw
+                .standards
+                .iter()
+                .enumerate()
+                .map(|(i, s)| (s.uri.as_str(), i))
+                .collect();
+            for (pos, s) in fw.standards.iter().enumerate() {
+                if matches!(s.kind, Kind::Grouping) {
+                    continue;
                 }
+                let nt = super::docs::node_texts(&corpus, f, pos, &by_uri, &aliases);
+                let doc = rows.next_doc();
+                let node = rows.add(&corpus, &nt);
+                let mut d = TantivyDocument::default();
+                d.add_text(fields.fw, &fw.id);
+                d.add_u64(fields.pos, pos as u64);
+                d.add_u64(fields.node, node as u64);
+                if s.kind.is_alignable() {
+                    d.add_text(fields.alignable, "1");
+                    d.add_u64(fields.doc, doc as u64);
+                }
+                if let Some(c) = &s.code {
+                    d.add_text(fields.code, crate::codes::normalize(c));
+                }
+                d.add_text(fields.kind, s.kind.as_str());
+                d.add_text(fields.subject, fw.subject.to_ascii_lowercase());
+                for g in &s.grades {
+                    d.add_i64(fields.grade, g.0 as i64);
+                }
+                let t = &nt.texts;
+                use super::store::{F_CLUSTER, F_DOMAIN, F_NOTES, F_TEXT};
+                for (field, k) in [
+                    (fields.text, F_TEXT),
+                    (fields.cluster, F_CLUSTER),
+                    (fields.domain, F_DOMAIN),
+                    (fields.notes, F_NOTES),
+                ] {
+                    if !t[k].is_empty() {
+                        d.add_text(field, &t[k]);
+                    }
+                }
+                for name in &nt.names {
+                    d.add_text(fields.names, name);
+                }
+                writer.add_document(d)?;
             }
-            for name in &nt.names {
-                d.add_text(fields.names, name);
-            }
-            writer.add_document(d)?;
+            rows.end_framework();
         }
-        rows.end_framework();
-    }
+        Ok(emb.join().expect("the embedding thread does not panic"))
+    })?;
+    hold(dir, "added");
     writer.commit()?;
     let ids = index.searchable_segment_ids()?;
     if ids.len() > 1 {
@@ -169,7 +177,7 @@ pub fn build(dir: &Path, frameworks: Vec<Framework>, mut meta: Meta, progress: &
     writer.wait_merging_threads()?;
     hold(dir, "commit");
 
-    rows.write(&tmp_path, &corpus, params.e_heads, params.e_alias)
+    rows.write(&tmp_path, &corpus, vecs)
         .map_err(|e| Error::io(&tmp_path.join(super::store::STORE_FILE), e))?;
     hold(dir, "store");
 
@@ -242,6 +250,9 @@ fn same_modes(_tmp: &Path) {}
 
 /// The test hook (see the module documentation): stop at `stage` when `ALIGNER_TEST_HOLD` names it.
 fn hold(dir: &Path, stage: &str) {
+    if std::env::var_os("ALIGNER_TIMING").is_some() {
+        eprintln!("TIMING {stage} {:?}", std::time::SystemTime::now());
+    }
     if std::env::var_os("ALIGNER_TEST_HOLD").is_none_or(|v| v != stage) {
         return;
     }

@@ -11,6 +11,7 @@ use super::store::{
 };
 use crate::align::analyze::{Analyzer, Tok};
 use crate::corpus::Corpus;
+use crate::align::semantic::DocVectors;
 use crate::model::{Framework, Kind, StdIdx};
 use rustc_hash::FxHashMap as HashMap;
 
@@ -104,6 +105,25 @@ pub fn node_texts<'a>(
     }
 }
 
+/// The embedding of every doc (alignable node), in doc order: its statement, its headings
+/// (weight `e_heads`) and the names lessons give it (weight `e_alias`). Independent of the rest
+/// of the build, so it runs on its own thread.
+pub fn embed_docs(corpus: &Corpus, e_heads: f32, e_alias: f32) -> DocVectors {
+    let inputs = corpus.frameworks.iter().flat_map(|fw| {
+        let aliases = crate::shipped::aliases(&fw.id);
+        fw.standards
+            .iter()
+            .enumerate()
+            .filter(|(_, s)| s.kind.is_alignable())
+            .map(move |(pos, s)| {
+                let heads: Vec<&str> = headings(fw, pos).iter().map(|&h| fw.standards[h].text.as_str()).collect();
+                let names = s.code.as_deref().and_then(|c| aliases.get(c)).map(|v| v.join(". ")).unwrap_or_default();
+                (s.text.as_str(), heads.join(". "), names)
+            })
+    });
+    DocVectors::build_owned(inputs, e_heads, e_alias)
+}
+
 /// Collects the store's rows while the build walks the corpus.
 pub struct Collector {
     an: Analyzer,
@@ -111,8 +131,6 @@ pub struct Collector {
     pub nodes: Vec<NodeRow>,
     pub docs: Vec<DocRow>,
     pub doc_grades: Vec<Vec<crate::model::Grade>>,
-    /// Per doc: (statement, headings, names) for its embedding.
-    emb_inputs: Vec<(String, String, String)>,
     pub fw_docs: Vec<u32>,
     pub fw_nodes: Vec<u32>,
     /// Per doc: the (framework, position) of its parent standard, for a sub-standard.
@@ -128,7 +146,6 @@ impl Default for Collector {
             nodes: Vec::new(),
             docs: Vec::new(),
             doc_grades: Vec::new(),
-            emb_inputs: Vec::new(),
             fw_docs: vec![0],
             fw_nodes: vec![0],
             parent_of: Vec::new(),
@@ -201,8 +218,6 @@ impl Collector {
             .push(s.parent.filter(|_| s.kind == Kind::Component).map(|p| (nt.fw, p)));
         self.docs.push(row);
         self.doc_grades.push(s.grades.clone());
-        self.emb_inputs
-            .push((s.text.clone(), nt.heads.join(". "), nt.names.join(". ")));
         node
     }
 
@@ -213,7 +228,7 @@ impl Collector {
     }
 
     /// Renumber terms in sorted order, link parents, embed, and write the store.
-    pub fn write(mut self, dir: &std::path::Path, corpus: &Corpus, e_heads: f32, e_alias: f32) -> std::io::Result<()> {
+    pub fn write(mut self, dir: &std::path::Path, corpus: &Corpus, vecs: DocVectors) -> std::io::Result<()> {
         let mut vocab: Vec<(String, u32)> = std::mem::take(&mut self.vocab).into_iter().collect();
         vocab.sort_unstable();
         let mut new_id = vec![0u32; vocab.len()];
@@ -246,18 +261,8 @@ impl Collector {
                 .and_then(|k| self.doc_at.get(&k).copied())
                 .unwrap_or(NONE);
         }
-        let vecs = crate::align::semantic::DocVectors::build(
-            self.emb_inputs
-                .iter()
-                .map(|(a, b, c)| (a.as_str(), b.clone(), c.as_str())),
-            e_heads,
-            e_alias,
-        );
         let dims = vecs.dims();
         let emb_mean = vecs.mean_similarity(200);
-        for (i, d) in self.docs.iter_mut().enumerate() {
-            d.emb = vecs.row(i).to_vec();
-        }
         let n = self.docs.len().max(1) as f32;
         let mut avg = [0f32; N_FIELDS];
         for d in &self.docs {
@@ -291,6 +296,7 @@ impl Collector {
                 fw_docs: &self.fw_docs,
                 fw_nodes: &self.fw_nodes,
                 doc_grades: &self.doc_grades,
+                emb: vecs.matrix(),
             },
         )?;
         std::fs::write(

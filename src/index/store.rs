@@ -108,7 +108,6 @@ pub struct DocRow {
     pub field_len: [u32; N_FIELDS],
     pub seq: Vec<u32>,
     pub pairs: Vec<u64>,
-    pub emb: Vec<f32>,
 }
 
 /// A node's display row.
@@ -138,6 +137,8 @@ pub struct StoreRows<'a> {
     pub fw_nodes: &'a [u32],
     /// Per doc, its grades.
     pub doc_grades: &'a [Vec<Grade>],
+    /// The docs' embeddings, row-major.
+    pub emb: &'a [f32],
 }
 
 /// Builds `engine.bin` in memory.
@@ -164,6 +165,7 @@ impl StoreWriter {
             fw_docs,
             fw_nodes,
             doc_grades: grades_of_doc,
+            emb,
         } = *rows;
         let mut w = StoreWriter {
             sec: vec![Vec::new(); SECTIONS],
@@ -222,11 +224,6 @@ impl StoreWriter {
                 s[Sec::Pairs as usize].extend_from_slice(&p.to_le_bytes());
             }
         }
-        for d in docs {
-            for x in &d.emb {
-                s[Sec::Emb as usize].extend_from_slice(&x.to_le_bytes());
-            }
-        }
         strings(
             s,
             Sec::VocabOff,
@@ -253,10 +250,20 @@ impl StoreWriter {
             }
         }
         lists(s, Sec::ScopeOff, Sec::Scope, lists_v.into_iter());
-        w.finish(path)
+        w.finish(path, emb)
     }
 
-    fn finish(self, path: &Path) -> std::io::Result<()> {
+    /// Write the header and the sections (the embeddings straight from the build's matrix).
+    fn finish(self, path: &Path, emb: &[f32]) -> std::io::Result<()> {
+        use std::io::Write;
+        let emb: &[u8] = bytemuck::cast_slice(emb);
+        let section = |i: usize| -> &[u8] {
+            if i == Sec::Emb as usize {
+                emb
+            } else {
+                &self.sec[i]
+            }
+        };
         let header_len = 16 + SECTIONS * 16;
         let mut out = Vec::new();
         out.extend_from_slice(MAGIC);
@@ -264,20 +271,24 @@ impl StoreWriter {
         out.extend_from_slice(&(SECTIONS as u32).to_le_bytes());
         let mut off = header_len as u64;
         let mut table = Vec::new();
-        for s in &self.sec {
+        for i in 0..SECTIONS {
             off = off.div_ceil(8) * 8;
-            table.push((off, s.len() as u64));
-            off += s.len() as u64;
+            table.push((off, section(i).len() as u64));
+            off += section(i).len() as u64;
         }
         for (o, l) in &table {
             out.extend_from_slice(&o.to_le_bytes());
             out.extend_from_slice(&l.to_le_bytes());
         }
-        for (s, (o, _)) in self.sec.iter().zip(&table) {
-            out.resize(*o as usize, 0);
-            out.extend_from_slice(s);
+        let mut f = std::io::BufWriter::with_capacity(1 << 20, std::fs::File::create(path)?);
+        f.write_all(&out)?;
+        let mut at = out.len() as u64;
+        for (i, (o, l)) in table.iter().enumerate() {
+            f.write_all(&vec![0u8; (*o - at) as usize])?;
+            f.write_all(section(i))?;
+            at = o + l;
         }
-        std::fs::write(path, out)
+        f.flush()
     }
 }
 
