@@ -258,15 +258,7 @@ type Query = (Vec<(u32, f32)>, HashMap<u32, String>, Vec<Tok>);
 
 /// Map a subject label to the corpus's subject ids (`mathematics` -> `math`).
 pub fn normalize_subject(s: &str) -> String {
-    let t = s.trim().to_ascii_lowercase();
-    match t.as_str() {
-        "math" | "maths" | "mathematics" => "math".into(),
-        "ela" | "english" | "english language arts" | "reading" | "literacy" | "language arts" | "ela/literacy" => {
-            "ela".into()
-        }
-        "science" | "sciences" => "science".into(),
-        _ => t,
-    }
+    crate::model::subject::normalize(s)
 }
 
 /// An everyday phrase (stems) and the standards' words it adds to a query (analysed once).

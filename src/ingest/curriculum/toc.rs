@@ -18,9 +18,9 @@
 //! Dot leaders and page numbers are removed, and standard codes written in an entry (`(4.NF.3)`,
 //! `[4.NF.B.3, 4.NF.B.4]`, `— CCSS 4.NF.3`) move from the title to `claimed`.
 
-use super::units::parse_grade;
+use crate::codes::looks_like_code;
 use crate::error::{Error, Location, Result};
-use crate::model::{Grade, GradeRange, Unit};
+use crate::model::{GradeRange, Unit};
 use std::collections::{HashMap, HashSet};
 use std::path::Path;
 
@@ -241,7 +241,7 @@ pub fn read_toc_with(path: &Path, text: &str, opts: &TocOptions) -> Result<Vec<U
                 match k.as_str() {
                     "grade" | "grades" | "grade level" => {
                         let v = v.trim_matches(|c: char| matches!(c, '[' | ']' | '"' | '\'' | ' '));
-                        let g = parse_grade(v).ok_or_else(|| {
+                        let g = GradeRange::parse(v).ok_or_else(|| {
                             Error::input(
                                 Location::line(path, lineno),
                                 format!("not a grade or grade band: {v:?}"),
@@ -835,48 +835,6 @@ fn valid_decimal(t: &str) -> Option<Vec<&str>> {
 // ---------------------------------------------------------------------------------------------
 // standard codes in titles
 
-/// A loose test for a token that is a standard code: at least three `.`/`-` separated parts, a
-/// digit, and an upper-case domain part (`4.NF.3`, `K.CC.B.4`, `HSA-REI.B.3`, `A-REI.3`,
-/// `6.EE.A.2c`, `MS-PS1-1`, `3-LS4-1`, `RL.4.1`, `CCSS.Math.Content.4.NF.B.3`).
-pub fn looks_like_code(t: &str) -> bool {
-    let body = match t.split_at_checked(5) {
-        Some((p, rest)) if !rest.is_empty() && p.eq_ignore_ascii_case("ccss.") => rest,
-        _ => t,
-    };
-    if !body.chars().all(|c| c.is_ascii_alphanumeric() || c == '.' || c == '-') {
-        return false;
-    }
-    let segs: Vec<&str> = body.split(['.', '-']).collect();
-    let has_digit = body.chars().any(|c| c.is_ascii_digit()) || segs.first() == Some(&"K");
-    if segs.len() < 3 || segs.iter().any(|s| s.is_empty()) || !has_digit {
-        return false;
-    }
-    let is_ccss_prefixed = body.len() != t.len();
-    let n = segs.len();
-    let mut domain = false;
-    for (i, s) in segs.iter().enumerate() {
-        let upper_word = s.chars().next().is_some_and(|c| c.is_ascii_uppercase())
-            && s.chars().all(|c| c.is_ascii_uppercase() || c.is_ascii_digit());
-        if upper_word && *s != "K" {
-            domain = true;
-        }
-        let lower_ok = if is_ccss_prefixed {
-            true
-        } else {
-            // a sub-standard letter: `2c`, a final `a`
-            let lowers = s.chars().filter(|c| c.is_ascii_lowercase()).count();
-            lowers == 0
-                || (lowers == 1
-                    && s.strip_suffix(|c: char| c.is_ascii_lowercase())
-                        .is_some_and(|head| head.is_empty() && i == n - 1 || head.chars().all(|c| c.is_ascii_digit())))
-        };
-        if !lower_ok {
-            return false;
-        }
-    }
-    domain
-}
-
 fn trim_token(t: &str) -> &str {
     t.trim_matches(|c: char| {
         matches!(
@@ -1036,7 +994,8 @@ fn is_title_line(l: &Line) -> bool {
         || find_subject(&c).is_some()
 }
 
-/// A grade named in a title line: `Grade 4`, `Grades 6-8`, `4th Grade`, `Kindergarten`.
+/// A grade named in a title line: `Grade 4`, `Grades 6-8`, `4th Grade`, `Kindergarten`. The
+/// phrase found is read by [`GradeRange::parse`], the vocabulary of every reader.
 fn find_grade(s: &str) -> Option<GradeRange> {
     let toks: Vec<String> = s
         .split_whitespace()
@@ -1048,35 +1007,25 @@ fn find_grade(s: &str) -> Option<GradeRange> {
     for (i, t) in toks.iter().enumerate() {
         let next = toks.get(i + 1);
         if t == "grade" || t == "grades" || t == "gr" {
-            if let Some(g) = next.and_then(|n| parse_grade(n)) {
+            if let Some(g) = next.and_then(|n| GradeRange::parse(&format!("{t} {n}"))) {
                 return Some(g);
             }
         }
         if t == "kindergarten" {
-            return Some(GradeRange::single(Grade::K));
+            return GradeRange::parse(t);
         }
         if next.is_some_and(|n| n == "grade") && t.chars().next().is_some_and(|c| c.is_ascii_digit()) {
-            if let Some(g) = Grade::parse(t) {
-                return Some(GradeRange::single(g));
+            if let Some(g) = GradeRange::parse(&format!("{t} grade")) {
+                return Some(g);
             }
         }
     }
     None
 }
 
+/// The subject a title line names, in the vocabulary of [`crate::model::subject`].
 fn find_subject(s: &str) -> Option<String> {
-    let l = s.to_ascii_lowercase();
-    let words: Vec<&str> = l.split(|c: char| !c.is_alphanumeric()).collect();
-    let has = |w: &str| words.contains(&w);
-    if has("math") || has("mathematics") || has("algebra") || has("geometry") {
-        Some("math".into())
-    } else if has("science") || has("biology") || has("chemistry") || has("physics") {
-        Some("science".into())
-    } else if has("ela") || has("english") || has("reading") || has("literacy") {
-        Some("ela".into())
-    } else {
-        None
-    }
+    crate::model::subject::named_in(s).map(str::to_string)
 }
 
 /// A sentence rather than an entry title.
@@ -1090,42 +1039,6 @@ mod tests {
 
     fn toc(text: &str) -> Vec<Unit> {
         read_toc(Path::new("t.txt"), text).unwrap()
-    }
-
-    #[test]
-    fn codes_are_recognised() {
-        for c in [
-            "4.NF.3",
-            "K.CC.B.4",
-            "HSA-REI.B.3",
-            "A-REI.3",
-            "6.EE.A.2c",
-            "MS-PS1-1",
-            "3-LS4-1",
-            "RL.4.1",
-            "4.MD.C.5.a",
-            "6.G.A.1",
-            "K-PS2-1",
-            "CCSS.Math.Content.4.NF.B.3",
-            "HS-LS1-1",
-            "K.CC.B",
-            "W.3.2",
-        ] {
-            assert!(looks_like_code(c), "{c}");
-        }
-        for c in [
-            "3.2",
-            "3.2.1",
-            "COVID-19",
-            "U.S.A",
-            "K-2",
-            "2024-01-05",
-            "e.g.",
-            "Grade-4-math",
-            "K-2-3",
-        ] {
-            assert!(!looks_like_code(c), "{c}");
-        }
     }
 
     #[test]
