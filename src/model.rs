@@ -601,7 +601,8 @@ pub struct Unit {
     /// Position of the parent unit in the same list (a TOC lesson's chapter).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub parent: Option<usize>,
-    /// Titles of the ancestors, outermost first (a lesson's chapter and unit), used as context.
+    /// Titles of the ancestors, outermost first (a lesson's chapter and unit), used as context. A
+    /// table of contents keeps the nearest 4.
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub context: Vec<String>,
     /// Where it came from: `file:line`.

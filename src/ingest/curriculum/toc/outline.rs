@@ -3,6 +3,9 @@
 //! under the nearest open entry of a lower level; a line that is no entry of its own may finish
 //! the entry above it (a title on the next line, a wrapped title, Markdown prose as its text, a
 //! line of codes as its claims). At the end every entry gets its id.
+//!
+//! An entry's `context` holds the titles of its nearest ancestors, at most [`CONTEXT_DEPTH`] of
+//! them, outermost first, so that a very deep outline costs time and memory linear in its length.
 
 use super::front_matter::is_matter;
 use super::line::Line;
@@ -10,6 +13,12 @@ use super::numbering::{Class, Numbering};
 use crate::model::{GradeRange, Unit};
 use std::cmp::Ordering;
 use std::collections::{HashMap, HashSet};
+
+/// How many ancestor titles an entry keeps as context, the nearest ones. Real books nest three
+/// deep (module > topic > lesson, chapter > section > lesson, a title heading over units, topics
+/// and lessons), so every ancestor of theirs is kept; an outline nested thousands deep costs
+/// linear, not quadratic, time and memory.
+pub(super) const CONTEXT_DEPTH: usize = 4;
 
 /// The rank of an unnumbered line that starts no group of its own: below every numbering class.
 const LEAF: u32 = u32::MAX;
@@ -234,11 +243,15 @@ impl Outline {
     /// Open a new entry under the innermost open one.
     fn push(&mut self, l: Line, level: Level, origin: String) {
         let parent = self.stack.last().copied();
+        // The parent's context without its outermost title when it is full, then the parent.
         let context = match parent.and_then(|p| self.entries.get(p)) {
             Some(p) => {
-                let mut c = p.unit.context.clone();
-                c.push(p.unit.title.clone());
-                c
+                let c = &p.unit.context;
+                c.iter()
+                    .skip((c.len() + 1).saturating_sub(CONTEXT_DEPTH))
+                    .chain(std::iter::once(&p.unit.title))
+                    .cloned()
+                    .collect()
             }
             None => Vec::new(),
         };
