@@ -76,12 +76,47 @@ pub fn normalize(raw: &str) -> String {
     segments(raw).join(".")
 }
 
-/// True when the text has the shape of a standard code (used to tell a claimed code from a word).
-pub fn looks_like_code(raw: &str) -> bool {
-    let segs = segments(raw);
-    segs.len() >= 2
-        && segs.iter().any(|s| s.chars().all(|c| c.is_ascii_digit()))
-        && segs.iter().any(|s| s.chars().all(|c| c.is_ascii_alphabetic()))
+/// True when a token has the shape of a standard code, to tell a claimed code from a word (a
+/// TOC title's `(4.NF.3)`). A loose test: at least three `.`/`-` separated parts, a
+/// digit, and an upper-case domain part (`4.NF.3`, `K.CC.B.4`, `HSA-REI.B.3`, `A-REI.3`,
+/// `6.EE.A.2c`, `MS-PS1-1`, `3-LS4-1`, `RL.4.1`, `CCSS.Math.Content.4.NF.B.3`).
+pub fn looks_like_code(t: &str) -> bool {
+    let body = match t.split_at_checked(5) {
+        Some((p, rest)) if !rest.is_empty() && p.eq_ignore_ascii_case("ccss.") => rest,
+        _ => t,
+    };
+    if !body.chars().all(|c| c.is_ascii_alphanumeric() || c == '.' || c == '-') {
+        return false;
+    }
+    let segs: Vec<&str> = body.split(['.', '-']).collect();
+    let has_digit = body.chars().any(|c| c.is_ascii_digit()) || segs.first() == Some(&"K");
+    if segs.len() < 3 || segs.iter().any(|s| s.is_empty()) || !has_digit {
+        return false;
+    }
+    let is_ccss_prefixed = body.len() != t.len();
+    let n = segs.len();
+    let mut domain = false;
+    for (i, s) in segs.iter().enumerate() {
+        let upper_word = s.chars().next().is_some_and(|c| c.is_ascii_uppercase())
+            && s.chars().all(|c| c.is_ascii_uppercase() || c.is_ascii_digit());
+        if upper_word && *s != "K" {
+            domain = true;
+        }
+        let lower_ok = if is_ccss_prefixed {
+            true
+        } else {
+            // a sub-standard letter: `2c`, a final `a`
+            let lowers = s.chars().filter(|c| c.is_ascii_lowercase()).count();
+            lowers == 0
+                || (lowers == 1
+                    && s.strip_suffix(|c: char| c.is_ascii_lowercase())
+                        .is_some_and(|head| head.is_empty() && i == n - 1 || head.chars().all(|c| c.is_ascii_digit())))
+        };
+        if !lower_ok {
+            return false;
+        }
+    }
+    domain
 }
 
 /// The key variants under which a standard with code segments `segs` is registered.
@@ -359,11 +394,41 @@ mod tests {
 
     #[test]
     fn code_shapes() {
-        assert!(looks_like_code("4.NF.3"));
-        assert!(looks_like_code("MS-PS1-1"));
-        assert!(looks_like_code("HSA-REI.B.3"));
-        assert!(!looks_like_code("Fractions"));
-        assert!(!looks_like_code("3.2"));
+        for c in [
+            "4.NF.3",
+            "K.CC.B.4",
+            "HSA-REI.B.3",
+            "A-REI.3",
+            "6.EE.A.2c",
+            "MS-PS1-1",
+            "3-LS4-1",
+            "RL.4.1",
+            "4.MD.C.5.a",
+            "6.G.A.1",
+            "K-PS2-1",
+            "CCSS.Math.Content.4.NF.B.3",
+            "HS-LS1-1",
+            "K.CC.B",
+            "W.3.2",
+        ] {
+            assert!(looks_like_code(c), "{c}");
+        }
+        for c in [
+            "3.2",
+            "3.2.1",
+            "COVID-19",
+            "U.S.A",
+            "K-2",
+            "2024-01-05",
+            "e.g.",
+            "Grade-4-math",
+            "K-2-3",
+            "Fractions",
+            "ccss.é",
+            "4.NF.3é",
+        ] {
+            assert!(!looks_like_code(c), "{c}");
+        }
     }
 
     #[test]

@@ -22,19 +22,29 @@ impl Grade {
     pub const K: Grade = Grade(0);
     pub const ADULT: Grade = Grade(13);
 
-    /// Parse one grade label: `K`, `KG`, `PK`, `1`..`12`, `01`, `Grade 4`, `4th`.
+    /// Parse one grade, in the one grade vocabulary every reader and command uses:
+    /// `K`, `KG`, `Kindergarten`, `00`, `PK`, `P`, `Pre-K`, `PreK`, `Pre-Kindergarten`, `1`..`12`,
+    /// `01`, `4th`, `Grade 4`, `Gr. 4`, `Gr4`, `4th grade`, `Adult`, `AE`, `Postsecondary`,
+    /// `Higher Education`. Case and surrounding space do not matter.
     pub fn parse(s: &str) -> Option<Grade> {
         let t = s.trim().to_ascii_lowercase();
+        // `4th grade`, `Kindergarten grade`: the word after the grade.
+        let t = t
+            .strip_suffix("grade")
+            .map(|r| r.trim_end_matches([' ', '-']))
+            .filter(|r| !r.is_empty())
+            .unwrap_or(&t);
         let t = t
             .strip_prefix("grade")
             .or_else(|| t.strip_prefix("gr."))
             .or_else(|| t.strip_prefix("gr"))
-            .unwrap_or(&t)
+            .map(|r| r.trim_start_matches([' ', '-']))
+            .unwrap_or(t)
             .trim();
         match t {
             "k" | "kg" | "kindergarten" | "00" => return Some(Grade::K),
-            "pk" | "prek" | "pre-k" | "pre-kindergarten" => return Some(Grade::PK),
-            "adult" | "ae" | "postsecondary" => return Some(Grade::ADULT),
+            "pk" | "p" | "prek" | "pre-k" | "pre k" | "pre-kindergarten" => return Some(Grade::PK),
+            "adult" | "ae" | "postsecondary" | "higher education" => return Some(Grade::ADULT),
             _ => {}
         }
         let digits = t
@@ -44,6 +54,34 @@ impl Grade {
             .trim_end_matches("rd");
         let n: i8 = digits.parse().ok()?;
         (0..=12).contains(&n).then_some(Grade(n))
+    }
+
+    /// A list of grades, each part in the vocabulary of [`GradeRange::parse`], bands expanded:
+    /// `4`, `K-2`, `K;1;2`, `KG,01,02`, `K|1`, `3/4`, `09.10` (a spreadsheet slip), `HS`.
+    /// Sorted, without duplicates; `None` when any part is not a grade.
+    pub fn parse_list(s: &str) -> Option<Vec<Grade>> {
+        fn part(p: &str, out: &mut Vec<Grade>) -> Option<()> {
+            if let Some(r) = GradeRange::parse(p) {
+                out.extend((r.lo.0..=r.hi.0).map(Grade));
+            } else if p.contains(['.', ' ']) {
+                for q in p.split(['.', ' ']).filter(|q| !q.is_empty()) {
+                    part(q, out)?;
+                }
+            } else {
+                return None;
+            }
+            Some(())
+        }
+        let mut out = Vec::new();
+        for p in s.split(LIST_SEPARATORS).map(str::trim).filter(|p| !p.is_empty()) {
+            part(p, &mut out)?;
+        }
+        if out.is_empty() {
+            return None;
+        }
+        out.sort();
+        out.dedup();
+        Some(out)
     }
 
     pub fn label(self) -> String {
@@ -75,6 +113,21 @@ impl TryFrom<String> for Grade {
     }
 }
 
+/// What separates the grades of a list: `K,1,2`, `K;1;2`, `K|1`, `3/4`.
+const LIST_SEPARATORS: [char; 4] = [',', ';', '|', '/'];
+
+/// `A-REI`, `G-CO`, `HSF-IF`, `N-RN`, `S-ID`: a high-school conceptual category and domain (upper
+/// case, as the CCSS writes them).
+fn is_hs_domain(s: &str) -> bool {
+    let s = s.strip_prefix("HS").unwrap_or(s);
+    let Some((cat, dom)) = s.split_once('-') else {
+        return false;
+    };
+    matches!(cat, "N" | "A" | "F" | "G" | "S" | "M")
+        && (1..=4).contains(&dom.len())
+        && dom.chars().all(|c| c.is_ascii_uppercase())
+}
+
 /// An inclusive range of grades, such as a unit's `3-5` band or a standard's `9-12`.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
 pub struct GradeRange {
@@ -87,53 +140,88 @@ impl GradeRange {
         GradeRange { lo: g, hi: g }
     }
 
-    /// Parse `4`, `K`, `K-5`, `6–8`, `9-12`, `HS` (9-12), `MS` (6-8), `ES` (K-5), `K,1,2` (K-2).
+    /// Parse a grade or a band. This is the one grade vocabulary of aligner: the command line's
+    /// `--grade`, a TOC's `grade:` line and title, a unit list's `grade` cell and a standards file's
+    /// grade levels all go through it.
+    ///
+    /// - one grade, as [`Grade::parse`] takes it: `4`, `K`, `Grade 4`, `4th grade`, `Pre-K`;
+    /// - a band: `K-5`, `6–8`, `9-12`, `PK-2`, `Grades 3-5`, `grade K-2`, `Gr. 6 - 8`;
+    /// - a school level: `HS` (9-12), `MS` (6-8), `ES` (K-5), and `high school`, `middle school`,
+    ///   `elementary` spelled out;
+    /// - a list, spanning its lowest to its highest grade: `K,1,2`, `3/4`, `K;1`, `4 5`, `Grade 4,
+    ///   Grade 5`;
+    /// - a high-school conceptual category and domain, which stands for 9-12: `A-REI`, `G-CO`,
+    ///   `HSF-IF` (so a course column `8/G-CO` is 8-12).
     pub fn parse(s: &str) -> Option<GradeRange> {
         let t = s.trim();
         if t.is_empty() {
             return None;
         }
-        match t.to_ascii_lowercase().as_str() {
-            "hs" | "high school" | "high" => {
-                return Some(GradeRange {
-                    lo: Grade(9),
-                    hi: Grade(12),
-                })
-            }
-            "ms" | "middle school" | "middle" => {
-                return Some(GradeRange {
-                    lo: Grade(6),
-                    hi: Grade(8),
-                })
-            }
-            "es" | "elementary" | "elementary school" => {
-                return Some(GradeRange {
-                    lo: Grade::K,
-                    hi: Grade(5),
-                })
-            }
+        let lower = t.to_ascii_lowercase();
+        let band = |lo: Grade, hi: Grade| Some(GradeRange { lo, hi });
+        match lower.as_str() {
+            "hs" | "high school" | "high" => return band(Grade(9), Grade(12)),
+            "ms" | "middle school" | "middle" => return band(Grade(6), Grade(8)),
+            "es" | "elementary" | "elementary school" => return band(Grade::K, Grade(5)),
             _ => {}
         }
-        let parts: Vec<&str> = t.split([',', ';', ' ']).filter(|p| !p.is_empty()).collect();
-        if parts.len() > 1 {
-            let gs: Option<Vec<Grade>> = parts
-                .iter()
-                .map(|p| GradeRange::parse(p))
-                .map(|r| r.map(|r| r.lo))
-                .collect();
-            let gs = gs?;
-            return Some(GradeRange {
-                lo: *gs.iter().min()?,
-                hi: *gs.iter().max()?,
-            });
+        if let Some(g) = Grade::parse(t) {
+            return Some(GradeRange::single(g));
         }
-        for sep in ['-', '–', '—'] {
-            if let Some((a, b)) = t.split_once(sep) {
-                let (a, b) = (Grade::parse(a)?, Grade::parse(b)?);
-                return (a <= b).then_some(GradeRange { lo: a, hi: b });
+        // `Grades 3-5`, `grade K-2`, `gr. 6-8`: the word before a band. (`to_ascii_lowercase`
+        // keeps byte lengths, so the prefix length cuts `t` where it cuts `lower`.)
+        for prefix in ["grades", "grade", "gr.", "gr"] {
+            if lower.starts_with(prefix) {
+                if let Some(r) = t.get(prefix.len()..).and_then(GradeRange::parse_band) {
+                    return Some(r);
+                }
             }
         }
-        Grade::parse(t).map(GradeRange::single)
+        GradeRange::parse_band(t)
+    }
+
+    /// A band, a list or a high-school domain (the part of [`GradeRange::parse`] after a `Grades`
+    /// prefix; it strips no prefix itself, so a hostile `gr gr gr ...` costs linear time).
+    fn parse_band(t: &str) -> Option<GradeRange> {
+        let t = t.trim();
+        if let Some(g) = Grade::parse(t) {
+            return Some(GradeRange::single(g));
+        }
+        // `K-5`, `6–8`, and `Pre-K-2` (whose first `-` belongs to the grade).
+        for sep in ['-', '–', '—'] {
+            for (a, b) in [t.split_once(sep), t.rsplit_once(sep)].into_iter().flatten() {
+                if let (Some(a), Some(b)) = (Grade::parse(a), Grade::parse(b)) {
+                    return (a <= b).then_some(GradeRange { lo: a, hi: b });
+                }
+            }
+        }
+        // A list: split on the list separators, else on spaces.
+        let mut parts: Vec<&str> = t
+            .split(LIST_SEPARATORS)
+            .map(str::trim)
+            .filter(|p| !p.is_empty())
+            .collect();
+        if parts.len() < 2 {
+            parts = t.split_whitespace().collect();
+        }
+        if parts.len() > 1 {
+            let mut range: Option<GradeRange> = None;
+            for p in parts {
+                let r = GradeRange::parse(p)?;
+                range = Some(match range {
+                    None => r,
+                    Some(o) => GradeRange {
+                        lo: o.lo.min(r.lo),
+                        hi: o.hi.max(r.hi),
+                    },
+                });
+            }
+            return range;
+        }
+        is_hs_domain(t).then_some(GradeRange {
+            lo: Grade(9),
+            hi: Grade(12),
+        })
     }
 
     pub fn contains(&self, g: Grade) -> bool {
@@ -186,6 +274,83 @@ pub fn grades_label(grades: &[Grade]) -> String {
         .to_string()
     } else {
         grades.iter().map(|g| g.label()).collect::<Vec<_>>().join(",")
+    }
+}
+
+/// Subjects: the one vocabulary that maps what people and publishers call a subject to the
+/// subject ids of the corpus (`math`, `ela`, `science`, `social-studies`, `arts`).
+pub mod subject {
+    /// Each subject id and the names that mean it (lower case, words separated by one space), in
+    /// priority order: a text that names several subjects gets the first of them.
+    pub const VOCABULARY: &[(&str, &[&str])] = &[
+        ("math", &["math", "maths", "mathematics", "algebra", "geometry"]),
+        (
+            "ela",
+            &[
+                "ela",
+                "english",
+                "english language arts",
+                "language arts",
+                "reading",
+                "literacy",
+                "ela literacy",
+            ],
+        ),
+        ("science", &["science", "sciences", "biology", "chemistry", "physics"]),
+        (
+            "social-studies",
+            &[
+                "social studies",
+                "social",
+                "history",
+                "civics",
+                "geography",
+                "geographic",
+                "economics",
+                "economic",
+            ],
+        ),
+        ("arts", &["arts", "music"]),
+    ];
+
+    /// Lower case, every run of characters other than letters and digits made one space.
+    fn words(s: &str) -> String {
+        s.to_ascii_lowercase()
+            .split(|c: char| !c.is_alphanumeric())
+            .filter(|w| !w.is_empty())
+            .collect::<Vec<_>>()
+            .join(" ")
+    }
+
+    /// A subject label as a subject id: a name of the vocabulary gives its id (`Mathematics` ->
+    /// `math`, `ELA-Literacy` and `English Language Arts` -> `ela`, `Social Studies` ->
+    /// `social-studies`); anything else comes back lower-cased and trimmed.
+    pub fn normalize(label: &str) -> String {
+        let w = words(label);
+        VOCABULARY
+            .iter()
+            .find(|(_, names)| names.contains(&w.as_str()))
+            .map_or_else(|| label.trim().to_ascii_lowercase(), |(id, _)| (*id).to_string())
+    }
+
+    /// The subject a line of text names with whole words (`Grade 4 Mathematics`, `Language Arts
+    /// 3`), for a title line. `None` when it names none.
+    pub fn named_in(text: &str) -> Option<&'static str> {
+        let w = format!(" {} ", words(text));
+        VOCABULARY
+            .iter()
+            .find(|(_, names)| names.iter().any(|n| w.contains(&format!(" {n} "))))
+            .map(|(id, _)| *id)
+    }
+
+    /// The subject a title or file name hints at, where words may run together (`ccss_math`,
+    /// `MathStandards`): a name anywhere in it counts. Empty when nothing fits.
+    pub fn from_hint(hint: &str) -> String {
+        let h = words(hint);
+        VOCABULARY
+            .iter()
+            .find(|(_, names)| names.iter().any(|n| h.contains(n)))
+            .map_or_else(String::new, |(id, _)| (*id).to_string())
     }
 }
 
@@ -436,9 +601,246 @@ pub struct Unit {
     /// Position of the parent unit in the same list (a TOC lesson's chapter).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub parent: Option<usize>,
-    /// Titles of the ancestors, outermost first (a lesson's chapter and unit), used as context.
+    /// Titles of the ancestors, outermost first (a lesson's chapter and unit), used as context. A
+    /// table of contents keeps the nearest 4.
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub context: Vec<String>,
     /// Where it came from: `file:line`.
     pub origin: String,
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn range(s: &str) -> Option<String> {
+        GradeRange::parse(s).map(|r| r.to_string())
+    }
+
+    /// Every spelling that one of the former grade parsers took (`Grade::parse`,
+    /// `GradeRange::parse`, the standards readers' `grade_from_label` and `parse_grade_list`, the
+    /// unit lists' `parse_grade`, the TOC's `find_grade`), with what it meant.
+    #[test]
+    fn one_grade_vocabulary() {
+        let cases = [
+            // one grade
+            ("4", "4"),
+            ("04", "4"),
+            ("0", "K"),
+            ("12", "12"),
+            ("K", "K"),
+            ("k", "K"),
+            ("KG", "K"),
+            ("Kindergarten", "K"),
+            ("00", "K"),
+            ("PK", "PK"),
+            ("P", "PK"),
+            ("PreK", "PK"),
+            ("Pre-K", "PK"),
+            ("pre k", "PK"),
+            ("Pre-Kindergarten", "PK"),
+            ("Adult", "Adult"),
+            ("AE", "Adult"),
+            ("postsecondary", "Adult"),
+            ("Higher Education", "Adult"),
+            ("1st", "1"),
+            ("2nd", "2"),
+            ("3rd", "3"),
+            ("4th", "4"),
+            ("Grade 4", "4"),
+            ("grade 4", "4"),
+            ("GRADE K", "K"),
+            ("Gr. 4", "4"),
+            ("gr4", "4"),
+            ("gr 4", "4"),
+            ("grade-4", "4"),
+            ("4th grade", "4"),
+            ("4th Grade", "4"),
+            ("  7  ", "7"),
+            // bands
+            ("K-5", "K-5"),
+            ("K-2", "K-2"),
+            ("6–8", "6-8"),
+            ("9—12", "9-12"),
+            ("9-12", "9-12"),
+            ("6 - 8", "6-8"),
+            ("PK-2", "PK-2"),
+            ("Pre-K-2", "PK-2"),
+            ("Grades 3-5", "3-5"),
+            ("grades 6-8", "6-8"),
+            ("Grade K-2", "K-2"),
+            ("Gr. 6-8", "6-8"),
+            ("Grades 4", "4"),
+            // school levels
+            ("HS", "9-12"),
+            ("high school", "9-12"),
+            ("High", "9-12"),
+            ("MS", "6-8"),
+            ("Middle School", "6-8"),
+            ("middle", "6-8"),
+            ("ES", "K-5"),
+            ("elementary", "K-5"),
+            ("Elementary School", "K-5"),
+            // lists span lowest to highest
+            ("K,1,2", "K-2"),
+            ("K;1;2", "K-2"),
+            ("K 1 2", "K-2"),
+            ("KG,01,02", "K-2"),
+            ("K|1", "K-1"),
+            ("3/4", "3-4"),
+            ("1/2/3/4/5/K", "K-5"),
+            ("Grade 4, Grade 5", "4-5"),
+            ("1-2, 5-6", "1-6"),
+            // high-school domains stand for 9-12
+            ("A-REI", "9-12"),
+            ("G-CO", "9-12"),
+            ("HSF-IF", "9-12"),
+            ("8/G-CO", "8-12"),
+        ];
+        for (input, want) in cases {
+            assert_eq!(range(input).as_deref(), Some(want), "{input:?}");
+        }
+        for bad in [
+            "",
+            "  ",
+            "13",
+            "-1",
+            "grade",
+            "grade X",
+            "fourth-ish",
+            "X-Y",
+            "5-3",
+            "K-2-3",
+            "Grade 4 Math",
+            "a-rei",
+            "1000",
+        ] {
+            assert_eq!(range(bad), None, "{bad:?}");
+        }
+    }
+
+    #[test]
+    fn single_grades_and_lists() {
+        assert_eq!(Grade::parse("Grade 4"), Some(Grade(4)));
+        assert_eq!(Grade::parse("K-2"), None);
+        let g = |v: &[i8]| v.iter().map(|&n| Grade(n)).collect::<Vec<_>>();
+        for (input, want) in [
+            ("K-2", g(&[0, 1, 2])),
+            ("K;1;2", g(&[0, 1, 2])),
+            ("KG,01,02", g(&[0, 1, 2])),
+            ("K|2", g(&[0, 2])),
+            ("3/5", g(&[3, 5])),
+            ("09.10", g(&[9, 10])),
+            ("HS", g(&[9, 10, 11, 12])),
+            ("Pre-K", g(&[-1])),
+            ("P", g(&[-1])),
+            ("4", g(&[4])),
+            ("Grade 4", g(&[4])),
+            ("Grades 3-5", g(&[3, 4, 5])),
+            ("4, 4", g(&[4])),
+        ] {
+            assert_eq!(Grade::parse_list(input), Some(want), "{input:?}");
+        }
+        assert_eq!(Grade::parse_list("grade X"), None);
+        assert_eq!(Grade::parse_list(""), None);
+        assert_eq!(Grade::parse_list("4;X"), None);
+    }
+
+    #[test]
+    fn grade_labels_round_trip() {
+        for g in (-1..=13).map(Grade) {
+            assert_eq!(Grade::parse(&g.label()), Some(g), "{g}");
+        }
+    }
+
+    #[test]
+    fn hostile_grade_text_is_cheap() {
+        let long = "gr ".repeat(20_000);
+        assert_eq!(GradeRange::parse(&long), None);
+        let long = "grades ".repeat(20_000) + "4";
+        assert_eq!(GradeRange::parse(&long), None);
+    }
+
+    /// Every name that one of the former subject parsers took (the matcher's
+    /// `normalize_subject`, the standards readers' `subject_from_hint`, the TOC's `find_subject`).
+    #[test]
+    fn one_subject_vocabulary() {
+        for (label, want) in [
+            ("math", "math"),
+            ("Maths", "math"),
+            ("Mathematics", "math"),
+            ("algebra", "math"),
+            ("Geometry", "math"),
+            ("ela", "ela"),
+            ("ELA", "ela"),
+            ("english", "ela"),
+            ("English Language Arts", "ela"),
+            ("language arts", "ela"),
+            ("reading", "ela"),
+            ("literacy", "ela"),
+            ("ela/literacy", "ela"),
+            ("ELA-Literacy", "ela"),
+            ("science", "science"),
+            ("Sciences", "science"),
+            ("biology", "science"),
+            ("chemistry", "science"),
+            ("physics", "science"),
+            ("Social Studies", "social-studies"),
+            ("social-studies", "social-studies"),
+            ("history", "social-studies"),
+            ("civics", "social-studies"),
+            ("arts", "arts"),
+            ("music", "arts"),
+            ("  World Languages ", "world languages"),
+            ("", ""),
+        ] {
+            assert_eq!(subject::normalize(label), want, "{label:?}");
+        }
+    }
+
+    #[test]
+    fn subjects_in_titles_and_hints() {
+        for (line, want) in [
+            ("Grade 4 Mathematics", Some("math")),
+            ("Algebra I", Some("math")),
+            ("Geometry: Student Edition", Some("math")),
+            ("Grade 3 Science", Some("science")),
+            ("Biology", Some("science")),
+            ("Chemistry and physics", Some("science")),
+            ("ELA Grade 5", Some("ela")),
+            ("English 9", Some("ela")),
+            ("Reading Street", Some("ela")),
+            ("Literacy Block", Some("ela")),
+            ("Grade 2 Language Arts", Some("ela")),
+            ("Grade 4", None),
+            ("Mathematical Practices", None),
+            ("Relations and functions", None),
+        ] {
+            assert_eq!(subject::named_in(line), want, "{line:?}");
+        }
+        for (hint, want) in [
+            ("ccss_math", "math"),
+            ("MathStandards", "math"),
+            ("Common Core State Standards for Mathematics", "math"),
+            (
+                "English Language Arts & Literacy in History/Social Studies, Science, and Technical Subjects",
+                "ela",
+            ),
+            ("DC-english", "ela"),
+            ("literacy", "ela"),
+            ("reading", "ela"),
+            ("language arts", "ela"),
+            ("Next Generation Science Standards", "science"),
+            ("US History", "social-studies"),
+            ("social", "social-studies"),
+            ("civics", "social-studies"),
+            ("geographic", "social-studies"),
+            ("economic", "social-studies"),
+            ("Fine Arts", "arts"),
+            ("music", "arts"),
+            ("district", ""),
+        ] {
+            assert_eq!(subject::from_hint(hint), want, "{hint:?}");
+        }
+    }
 }

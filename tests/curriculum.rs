@@ -569,3 +569,25 @@ fn example_grade3_units() {
     let eq = by_id(&u, "ka-equivalent-fraction-models-1");
     assert_eq!(eq.claimed, ["3.NF.A.3", "3.NF.A.3a", "3.NF.A.3b"]);
 }
+
+/// Defect D16: a unit kept every ancestor's title as context, so an outline n levels deep cost
+/// n² titles. Now it keeps the nearest few, and a very deep outline is read whole.
+#[test]
+fn a_very_deep_toc_is_read_whole_with_bounded_context() {
+    const DEPTH: usize = 3_000;
+    // Each line indented one column more than the one before, numbered `1.` .. `99.` and again.
+    let text: String = (0..DEPTH)
+        .map(|i| format!("{}{}. Step {i}\n", " ".repeat(i), i % 99 + 1))
+        .collect();
+    let u = read_toc(Path::new("deep.txt"), &text).unwrap();
+    assert_eq!(u.len(), DEPTH);
+    for (i, unit) in u.iter().enumerate() {
+        assert_eq!(unit.title, format!("Step {i}"));
+        assert_eq!(unit.parent, i.checked_sub(1), "{}", unit.title);
+        // The nearest ancestors, outermost first, at most 4 of them.
+        let want: Vec<String> = (i.saturating_sub(4)..i).map(|a| format!("Step {a}")).collect();
+        assert_eq!(unit.context, want, "{}", unit.title);
+    }
+    let total: usize = u.iter().map(|u| u.context.len()).sum();
+    assert!(total <= 4 * DEPTH, "{total} context titles");
+}

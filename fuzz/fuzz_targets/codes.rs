@@ -31,7 +31,11 @@ fuzz_target!(init: { corpus(); }, |data: &[u8]| {
     let _ = codes::segments(&raw);
     let _ = codes::normalize(&raw);
     let _ = codes::looks_like_code(&raw);
-    let _ = aligner::ingest::curriculum::looks_like_code(&raw);
+    let _ = aligner::model::GradeRange::parse(&raw);
+    let _ = aligner::model::Grade::parse_list(&raw);
+    let _ = aligner::model::subject::normalize(&raw);
+    let _ = aligner::model::subject::named_in(&raw);
+    let _ = aligner::model::subject::from_hint(&raw);
     let _ = aligner::ingest::curriculum::split_codes(&raw);
     let fw = match sel as usize % (fws.len() + 1) {
         0 => None,

@@ -80,7 +80,7 @@ pub fn exercise_units(units: &[Unit]) {
         if let Some(p) = u.parent {
             assert!(p < units.len(), "unit parent out of range");
         }
-        let _ = curriculum::parse_grade(&u.title);
+        let _ = aligner::model::GradeRange::parse(&u.title);
     }
 }
 

@@ -3,7 +3,8 @@
 #![no_main]
 mod common;
 
-use aligner::ingest::curriculum::{looks_like_code, read_toc_with, TocOptions};
+use aligner::codes::looks_like_code;
+use aligner::ingest::curriculum::{read_toc_with, TocOptions};
 use aligner::model::GradeRange;
 use libfuzzer_sys::fuzz_target;
 use std::path::Path;

@@ -195,7 +195,12 @@ impl Matcher<'_> {
                     .map(|&d| super::semantic::dot(self.store.emb(d), &qv))
                     .collect();
                 let mean = match &sample {
-                    Some(s) => s.iter().map(|&d| super::semantic::dot(self.store.emb(d), &qv)).sum::<f32>() / s.len() as f32,
+                    Some(s) => {
+                        s.iter()
+                            .map(|&d| super::semantic::dot(self.store.emb(d), &qv))
+                            .sum::<f32>()
+                            / s.len() as f32
+                    }
                     None if docs.len() > 1 => cos.iter().sum::<f32>() / cos.len() as f32,
                     None => self.store.meta.emb_mean,
                 };

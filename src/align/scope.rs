@@ -58,15 +58,8 @@ impl Scope {
     }
 }
 
-/// Map a subject label to the corpus's subject ids (`mathematics` -> `math`).
+/// Map a subject label to the corpus's subject ids (`mathematics` -> `math`): the model's one
+/// vocabulary of subjects.
 pub fn normalize_subject(s: &str) -> String {
-    let t = s.trim().to_ascii_lowercase();
-    match t.as_str() {
-        "math" | "maths" | "mathematics" => "math".into(),
-        "ela" | "english" | "english language arts" | "reading" | "literacy" | "language arts" | "ela/literacy" => {
-            "ela".into()
-        }
-        "science" | "sciences" => "science".into(),
-        _ => t,
-    }
+    crate::model::subject::normalize(s)
 }

@@ -75,7 +75,11 @@ impl DocVectors {
     }
 
     /// As [`build`](Self::build), with the names owned.
-    pub fn build_owned<'a>(docs: impl Iterator<Item = (&'a str, String, String)>, e_heads: f32, e_names: f32) -> DocVectors {
+    pub fn build_owned<'a>(
+        docs: impl Iterator<Item = (&'a str, String, String)>,
+        e_heads: f32,
+        e_names: f32,
+    ) -> DocVectors {
         let emb = Embeddings::shipped();
         let dims = emb.dims();
         let mut vecs = Vec::new();

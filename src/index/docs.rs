@@ -10,8 +10,8 @@ use super::store::{
     DocRow, NodeRow, StoreMeta, F_CHILDREN, F_CLUSTER, F_DOMAIN, F_NAMES, F_NOTES, F_TEXT, NONE, N_FIELDS,
 };
 use crate::align::analyze::{Analyzer, Tok};
-use crate::corpus::Corpus;
 use crate::align::semantic::DocVectors;
+use crate::corpus::Corpus;
 use crate::model::{Framework, Kind, StdIdx};
 use rustc_hash::FxHashMap as HashMap;
 
@@ -116,8 +116,16 @@ pub fn embed_docs(corpus: &Corpus, e_heads: f32, e_alias: f32) -> DocVectors {
             .enumerate()
             .filter(|(_, s)| s.kind.is_alignable())
             .map(move |(pos, s)| {
-                let heads: Vec<&str> = headings(fw, pos).iter().map(|&h| fw.standards[h].text.as_str()).collect();
-                let names = s.code.as_deref().and_then(|c| aliases.get(c)).map(|v| v.join(". ")).unwrap_or_default();
+                let heads: Vec<&str> = headings(fw, pos)
+                    .iter()
+                    .map(|&h| fw.standards[h].text.as_str())
+                    .collect();
+                let names = s
+                    .code
+                    .as_deref()
+                    .and_then(|c| aliases.get(c))
+                    .map(|v| v.join(". "))
+                    .unwrap_or_default();
                 (s.text.as_str(), heads.join(". "), names)
             })
     });

@@ -9,8 +9,8 @@
 pub mod toc;
 pub mod units;
 
-pub use toc::{looks_like_code, read_toc, read_toc_with, TocOptions};
-pub use units::{parse_grade, read_units, split_codes, UnitsFormat};
+pub use toc::{read_toc, read_toc_with, TocOptions};
+pub use units::{read_units, split_codes, UnitsFormat};
 
 use crate::error::{read_text, Error, Location, Result};
 use crate::model::{GradeRange, Unit};

@@ -6,7 +6,7 @@
 
 use crate::error::{Error, Location, Result};
 use crate::ingest::csv_guard;
-use crate::model::{Grade, GradeRange, Unit};
+use crate::model::{GradeRange, Unit};
 use crate::text::strip_controls;
 use serde_json::{Map, Value};
 use std::path::Path;
@@ -391,7 +391,9 @@ fn read_csv(path: &Path, text: &str) -> Result<Vec<Unit>> {
     let c_std = col(&["standards", "claimed", "codes"]);
     // A line that looks like a row: its grade cell is a grade, else its id cell one word.
     let looks_like_row = |cells: &[&str]| match (c_grade, c_id) {
-        (Some(g), _) => cells.get(g).is_some_and(|g| !g.is_empty() && parse_grade(g).is_some()),
+        (Some(g), _) => cells
+            .get(g)
+            .is_some_and(|g| !g.is_empty() && GradeRange::parse(g).is_some()),
         (None, Some(i)) => cells
             .get(i)
             .is_some_and(|id| !id.is_empty() && !id.contains(char::is_whitespace)),
@@ -467,45 +469,6 @@ pub fn split_codes(s: &str) -> Vec<String> {
         .collect()
 }
 
-/// Parse a grade cell: anything [`GradeRange::parse`] takes, plus `Grades 3-5`, and slash lists
-/// such as `3/4` or `8/G-CO` where a high-school domain (`A-REI`, `G-CO`, `HSF-IF`) stands for 9-12.
-pub fn parse_grade(s: &str) -> Option<GradeRange> {
-    let t = s.trim();
-    if let Some(r) = GradeRange::parse(t) {
-        return Some(r);
-    }
-    let lower = t.to_ascii_lowercase();
-    if let Some(rest) = lower.strip_prefix("grades") {
-        if let Some(r) = GradeRange::parse(rest) {
-            return Some(r);
-        }
-    }
-    let mut lo: Option<Grade> = None;
-    let mut hi: Option<Grade> = None;
-    for part in t.split('/').map(str::trim) {
-        let r = GradeRange::parse(part).or_else(|| {
-            is_hs_domain(part).then_some(GradeRange {
-                lo: Grade(9),
-                hi: Grade(12),
-            })
-        })?;
-        lo = Some(lo.map_or(r.lo, |g| g.min(r.lo)));
-        hi = Some(hi.map_or(r.hi, |g| g.max(r.hi)));
-    }
-    Some(GradeRange { lo: lo?, hi: hi? })
-}
-
-/// `A-REI`, `G-CO`, `HSF-IF`, `N-RN`, `S-ID`: a high-school conceptual category and domain.
-fn is_hs_domain(s: &str) -> bool {
-    let s = s.strip_prefix("HS").unwrap_or(s);
-    let Some((cat, dom)) = s.split_once('-') else {
-        return false;
-    };
-    matches!(cat, "N" | "A" | "F" | "G" | "S" | "M")
-        && (1..=4).contains(&dom.len())
-        && dom.chars().all(|c| c.is_ascii_uppercase())
-}
-
 fn build_unit(path: &Path, line: u64, pointer: Option<&str>, f: Fields) -> Result<Unit> {
     let at = |field: &str| loc(path, line, pointer.map(|p| format!("{p}.{field}")));
     let title = strip_controls(f.title.as_deref().unwrap_or_default())
@@ -520,7 +483,7 @@ fn build_unit(path: &Path, line: u64, pointer: Option<&str>, f: Fields) -> Resul
     }
     let grade = match f.grade.as_deref().map(str::trim).filter(|g| !g.is_empty()) {
         None => None,
-        Some(g) => Some(parse_grade(g).ok_or_else(|| {
+        Some(g) => Some(GradeRange::parse(g).ok_or_else(|| {
             Error::input(
                 at("grade"),
                 format!("field `grade`: not a grade or grade band: {g:?} (use e.g. 4, K, K-5, 6-8, HS)"),
@@ -568,17 +531,13 @@ mod tests {
     }
 
     #[test]
-    fn grade_variants() {
-        assert_eq!(parse_grade("4").unwrap().to_string(), "4");
-        assert_eq!(parse_grade("K-5").unwrap().to_string(), "K-5");
-        assert_eq!(parse_grade("HS").unwrap().to_string(), "9-12");
-        assert_eq!(parse_grade("3/4").unwrap().to_string(), "3-4");
-        assert_eq!(parse_grade("A-REI").unwrap().to_string(), "9-12");
-        assert_eq!(parse_grade("8/G-CO").unwrap().to_string(), "8-12");
-        assert_eq!(parse_grade("1/2/3/4/5/K").unwrap().to_string(), "K-5");
-        assert_eq!(parse_grade("Grades 3-5").unwrap().to_string(), "3-5");
-        assert!(parse_grade("fourth-ish").is_none());
-        assert!(parse_grade("X-Y").is_none());
+    fn grade_cells_use_the_model_vocabulary() {
+        let text = "title,grade\nA,Grades 3-5\nB,8/G-CO\nC,4th grade\nD,Kindergarten\n";
+        let u = read_units(Path::new("u.csv"), text, UnitsFormat::Csv).unwrap();
+        let g: Vec<String> = u.iter().map(|u| u.grade.unwrap().to_string()).collect();
+        assert_eq!(g, ["3-5", "8-12", "4", "K"]);
+        let e = read_units(Path::new("u.csv"), "title,grade\nA,fourth-ish\n", UnitsFormat::Csv).unwrap_err();
+        assert!(e.to_string().contains("not a grade or grade band"), "{e}");
     }
 
     #[test]

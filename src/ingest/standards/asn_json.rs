@@ -106,7 +106,7 @@ pub fn read(path: &Path, text: &str) -> Result<Framework> {
         Some("math") | Some("mathematics") => "math".to_string(),
         Some("english") | Some("english language arts") | Some("ela") => "ela".to_string(),
         Some(other) => super::slug(other),
-        None => super::subject_from_hint(&stem(path)),
+        None => crate::model::subject::from_hint(&stem(path)),
     };
     let doc_uri = document_uri(path);
     let (id, title, jurisdiction, license) = if ccss {

@@ -436,7 +436,7 @@ pub fn read(path: &Path, text: &str) -> Result<Framework> {
         "english" | "ela" | "reading" => "ela".to_string(),
         "math" | "mathematics" => "math".to_string(),
         "social studies" | "history" | "social" => "social-studies".to_string(),
-        "" => super::subject_from_hint(&path.to_string_lossy()),
+        "" => crate::model::subject::from_hint(&path.to_string_lossy()),
         s => super::slug(s),
     };
     let title = first(&j, &doc, DC_TITLE)?.map(clean).unwrap_or_else(|| {

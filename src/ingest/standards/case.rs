@@ -20,9 +20,9 @@
 //!   frameworks must not share an id. Jurisdiction `CCSS` when the title says "Common Core", else
 //!   the document's publisher or creator.
 
-use super::{finish, parse_grade_list, split_code, Json};
+use super::{finish, split_code, Json};
 use crate::error::Result;
-use crate::model::{Association, Framework, Kind, Note, Standard};
+use crate::model::{Association, Framework, Grade, Kind, Note, Standard};
 use crate::text::clean;
 use serde_json::{Map, Value};
 use std::collections::HashMap;
@@ -107,7 +107,7 @@ pub fn read(path: &Path, text: &str) -> Result<Framework> {
                 if s.trim().is_empty() {
                     continue;
                 }
-                match parse_grade_list(s) {
+                match Grade::parse_list(s) {
                     Some(g) => grades.extend(g),
                     None => return Err(j.err(&p, format!("not a grade level: {s:?}"))),
                 }
@@ -300,9 +300,9 @@ pub fn read(path: &Path, text: &str) -> Result<Framework> {
         Some(Value::Array(a)) => a.iter().filter_map(Value::as_str).collect::<Vec<_>>().join(" "),
         _ => String::new(),
     };
-    let mut subject = super::subject_from_hint(&subject_hint);
+    let mut subject = crate::model::subject::from_hint(&subject_hint);
     if subject.is_empty() {
-        subject = super::subject_from_hint(&title);
+        subject = crate::model::subject::from_hint(&title);
     }
     if subject.is_empty() {
         let codes: Vec<&str> = standards

@@ -23,7 +23,7 @@
 //! duplicate code, an unknown parent code, a parent cycle, a bad grade, an unknown kind.
 
 use super::opensalt_csv::csv_error;
-use super::{finish, parse_grade_list, slug};
+use super::{finish, slug};
 use crate::error::{Error, Location, Result};
 use crate::ingest::csv_guard;
 use crate::model::{Framework, Grade, Kind, Standard};
@@ -93,7 +93,7 @@ pub fn read(path: &Path, text: &str) -> Result<Framework> {
             && c_grade.is_none_or(|g| {
                 cells
                     .get(g)
-                    .is_some_and(|g| g.is_empty() || parse_grade_list(g).is_some())
+                    .is_some_and(|g| g.is_empty() || Grade::parse_list(g).is_some())
             })
     };
     csv_guard::check_quotes(path, text, delim, headers.len(), c_grade.is_some(), &looks_like_row)?;
@@ -126,7 +126,7 @@ pub fn read(path: &Path, text: &str) -> Result<Framework> {
         }
         let grades = match get(c_grade) {
             "" => None,
-            g => Some(parse_grade_list(g).ok_or_else(|| err(format!("not a grade or grade range: {g:?}")))?),
+            g => Some(Grade::parse_list(g).ok_or_else(|| err(format!("not a grade or grade range: {g:?}")))?),
         };
         let kind = match get(c_kind) {
             "" => None,
@@ -252,7 +252,7 @@ pub fn read(path: &Path, text: &str) -> Result<Framework> {
         .into_iter()
         .max_by(|a, b| a.1.cmp(&b.1).then(b.0.cmp(&a.0)))
         .map(|(s, _)| s)
-        .unwrap_or_else(|| super::subject_from_hint(&stem));
+        .unwrap_or_else(|| crate::model::subject::from_hint(&stem));
     let fw = Framework {
         id,
         title: stem,

@@ -23,7 +23,7 @@ pub mod csv;
 pub mod opensalt_csv;
 
 use crate::error::{Error, Location, Result};
-use crate::model::{Framework, Grade, GradeRange, Kind};
+use crate::model::{Framework, Grade, Kind};
 use serde_json::{Map, Value};
 use std::path::Path;
 
@@ -217,45 +217,12 @@ pub(crate) fn is_practice_code(code: &str) -> bool {
             .is_some_and(|rest| rest.chars().all(|c| c.is_ascii_digit() || c == '.'))
 }
 
-/// One grade from a publisher's label: `K`, `KG`, `Pre-K`, `PK`, `09`, `Grade 4`, or the last
-/// segment of an ASN education-level URI (`.../ASNEducationLevel/K`).
+/// One grade from an ASN education level: a label in the vocabulary of [`Grade::parse`] (`K`,
+/// `Pre-K`, `09`, `Grade 4`), or an education-level URI, whose last segment is the label
+/// (`.../ASNEducationLevel/K`).
 pub fn grade_from_label(label: &str) -> Option<Grade> {
     let l = label.trim();
-    let l = l.rsplit('/').next().unwrap_or(l);
-    Grade::parse(l).or_else(|| match l.to_ascii_lowercase().as_str() {
-        "prek" | "pre-k" | "pk" | "p" => Some(Grade::PK),
-        "ae" | "adult" | "postsecondary" | "higher education" => Some(Grade::ADULT),
-        _ => None,
-    })
-}
-
-/// A list of grades: `4`, `K-2`, `K;1;2`, `KG,01,02`, `09.10` (a spreadsheet slip), `HS`.
-/// `None` when any part is not a grade.
-pub fn parse_grade_list(s: &str) -> Option<Vec<Grade>> {
-    fn part(p: &str, out: &mut Vec<Grade>) -> Option<()> {
-        if let Some(g) = grade_from_label(p) {
-            out.push(g);
-        } else if let Some(r) = GradeRange::parse(p) {
-            out.extend((r.lo.0..=r.hi.0).map(Grade));
-        } else if p.contains(['.', ' ']) {
-            for q in p.split(['.', ' ']).filter(|q| !q.is_empty()) {
-                part(q, out)?;
-            }
-        } else {
-            return None;
-        }
-        Some(())
-    }
-    let mut out = Vec::new();
-    for p in s.split([',', ';', '|', '/']).map(str::trim).filter(|p| !p.is_empty()) {
-        part(p, &mut out)?;
-    }
-    if out.is_empty() {
-        return None;
-    }
-    out.sort();
-    out.dedup();
-    Some(out)
+    Grade::parse(l.rsplit('/').next().unwrap_or(l))
 }
 
 /// Map a publisher's kind label to a [`Kind`]. `None` for labels aligner does not know.
@@ -275,27 +242,6 @@ pub fn kind_from_label(label: &str) -> Option<Kind> {
         "practice" | "standard for mathematical practice" | "anchor standard" => Kind::Practice,
         _ => return None,
     })
-}
-
-/// A subject slug guessed from a title or file name: `math`, `ela`, `science`, `social-studies`,
-/// `arts`; empty when nothing fits.
-pub fn subject_from_hint(hint: &str) -> String {
-    let h = hint.to_ascii_lowercase();
-    let has = |w: &str| h.contains(w);
-    let s = if has("math") {
-        "math"
-    } else if has("ela") || has("english") || has("literacy") || has("reading") || has("language arts") {
-        "ela"
-    } else if has("science") {
-        "science"
-    } else if has("history") || has("social") || has("civics") || has("geograph") || has("economic") {
-        "social-studies"
-    } else if has("arts") || has("music") {
-        "arts"
-    } else {
-        ""
-    };
-    s.to_string()
 }
 
 /// Note kind for a publisher's comment: `example` when it starts like one ("For example",
@@ -647,18 +593,16 @@ mod tests {
     }
 
     #[test]
-    fn grade_lists() {
-        let g = |v: &[i8]| v.iter().map(|&n| Grade(n)).collect::<Vec<_>>();
-        assert_eq!(parse_grade_list("K-2"), Some(g(&[0, 1, 2])));
-        assert_eq!(parse_grade_list("K;1;2"), Some(g(&[0, 1, 2])));
-        assert_eq!(parse_grade_list("KG,01,02"), Some(g(&[0, 1, 2])));
-        assert_eq!(parse_grade_list("09.10"), Some(g(&[9, 10])));
-        assert_eq!(parse_grade_list("HS"), Some(g(&[9, 10, 11, 12])));
-        assert_eq!(parse_grade_list("Pre-K"), Some(g(&[-1])));
-        assert_eq!(parse_grade_list("4"), Some(g(&[4])));
-        assert_eq!(parse_grade_list("Grade 4"), Some(g(&[4])));
-        assert_eq!(parse_grade_list("grade X"), None);
-        assert_eq!(parse_grade_list(""), None);
+    fn grade_labels_and_uris() {
+        assert_eq!(grade_from_label("K"), Some(Grade::K));
+        assert_eq!(
+            grade_from_label("http://purl.org/ASN/scheme/ASNEducationLevel/K"),
+            Some(Grade::K)
+        );
+        assert_eq!(grade_from_label(".../ASNEducationLevel/09"), Some(Grade(9)));
+        assert_eq!(grade_from_label(".../ASNEducationLevel/Pre-K"), Some(Grade::PK));
+        assert_eq!(grade_from_label("higher education"), Some(Grade::ADULT));
+        assert_eq!(grade_from_label(".../ASNEducationLevel/X"), None);
     }
 
     #[test]

@@ -16,10 +16,10 @@
 //! (`CCRA.R.1`) are [`Kind::Practice`]. Untyped rows are inferred from the tree. Framework id: the
 //! file stem slugged (`ccsso-ela-item`).
 
-use super::{finish, parse_grade_list, split_code};
+use super::{finish, split_code};
 use crate::error::{Error, Location, Result};
 use crate::ingest::csv_guard;
-use crate::model::{Framework, Kind, Note, Standard};
+use crate::model::{Framework, Grade, Kind, Note, Standard};
 use crate::text::{clean, fix_mac_roman, looks_mac_roman};
 use std::collections::HashMap;
 use std::path::Path;
@@ -120,7 +120,7 @@ pub fn read(path: &Path, text: &str) -> Result<Framework> {
         };
         let grades = match get(c_grade) {
             "" => Vec::new(),
-            g => parse_grade_list(g).ok_or_else(|| err(format!("not a grade level: {g:?}")))?,
+            g => Grade::parse_list(g).ok_or_else(|| err(format!("not a grade level: {g:?}")))?,
         };
         let label = Some(get(c_type).to_string()).filter(|l| !l.is_empty());
         let practice = code.as_deref().is_some_and(super::is_practice_code);
@@ -182,7 +182,7 @@ pub fn read(path: &Path, text: &str) -> Result<Framework> {
         id: super::slug(&stem),
         title: stem.clone(),
         jurisdiction: if ccss { "CCSS".into() } else { String::new() },
-        subject: super::subject_from_hint(&stem),
+        subject: crate::model::subject::from_hint(&stem),
         source: path.display().to_string(),
         license: if ccss {
             super::CCSS_NOTICE.to_string()
