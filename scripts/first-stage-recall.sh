@@ -11,7 +11,7 @@ tmp=$(mktemp -d); trap 'rm -rf "$tmp"' EXIT
 run() { # name file args...
   local name=$1; shift
   "$bin" eval "$@" --items --format json > "$tmp/$name.two"
-  ALIGNER_PARAMS=first_stage=0${ALIGNER_PARAMS:+,$ALIGNER_PARAMS} "$bin" eval "$@" --items --format json > "$tmp/$name.all"
+  ALIGNER_PARAMS=${ALIGNER_PARAMS:+$ALIGNER_PARAMS,}first_stage=0 "$bin" eval "$@" --items --format json > "$tmp/$name.all"
   python3 - "$tmp/$name.two" "$tmp/$name.all" "$name" <<'PY'
 import json, sys
 two = {i["id"]: i["suggested"][:10] for i in json.load(open(sys.argv[1]))["items"]}
