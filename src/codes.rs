@@ -210,6 +210,10 @@ const SUGGEST_MAX_LEN: usize = 48;
 impl CodeIndex {
     pub fn build(frameworks: &[Framework]) -> CodeIndex {
         let mut ix = CodeIndex::default();
+        let n: usize = frameworks.iter().map(|f| f.standards.len()).sum();
+        ix.primary.reserve(n);
+        ix.primary_of.reserve(n);
+        ix.by_key.reserve(2 * n);
         for (f, fw) in frameworks.iter().enumerate() {
             for (i, s) in fw.standards.iter().enumerate() {
                 let r = Ref { fw: f, idx: i };

@@ -242,9 +242,9 @@ fn garbage_stored_frameworks_are_reported_and_rebuilt_from_the_recorded_file() {
     let tmp = tempfile::tempdir().unwrap();
     let ix = tmp.path().join("ix");
     index(&ix, &riverside_csv());
-    std::fs::write(ix.join("corpus.json"), "{ not json").unwrap();
+    std::fs::write(ix.join("corpus.bin"), "not a stored corpus").unwrap();
     // `search` reads the engine store and tantivy, never the stored frameworks.
-    says_damaged_to(&ix, "corpus.json", &[&["show", RIVERSIDE_CODE], &["frameworks"]]);
+    says_damaged_to(&ix, "corpus.bin", &[&["show", RIVERSIDE_CODE], &["frameworks"]]);
     aligner(&ix).args(["search", "fractions"]).assert().success();
     let src = std::fs::canonicalize(riverside_csv()).unwrap();
     aligner(&ix)
@@ -407,7 +407,7 @@ fn a_read_only_index_serves_search_and_audit() {
 
     // Every file has the mode of its siblings (tantivy writes two of them 0600).
     let mode = |p: &Path| std::fs::metadata(p).unwrap().permissions().mode() & 0o777;
-    let corpus_mode = mode(&ix.join("corpus.json"));
+    let corpus_mode = mode(&ix.join("corpus.bin"));
     for f in ["tantivy/meta.json", "tantivy/.managed.json", "meta.json"] {
         assert_eq!(mode(&ix.join(f)), corpus_mode, "{f}");
     }

@@ -182,9 +182,7 @@ pub fn build(dir: &Path, frameworks: Vec<Framework>, mut meta: Meta, progress: &
     hold(dir, "store");
 
     let corpus_path = tmp_path.join(CORPUS_FILE);
-    let f = File::create(&corpus_path).map_err(|e| Error::io(&corpus_path, e))?;
-    serde_json::to_writer(std::io::BufWriter::new(f), &corpus.frameworks)
-        .map_err(|e| Error::io(&corpus_path, std::io::Error::other(e)))?;
+    fs::write(&corpus_path, super::codec::encode(&corpus.frameworks)).map_err(|e| Error::io(&corpus_path, e))?;
     meta.frameworks = corpus.frameworks.iter().map(|f| f.id.clone()).collect();
     meta.standards = n_std;
     let meta_path = tmp_path.join(META_FILE);
@@ -224,7 +222,7 @@ pub fn build(dir: &Path, frameworks: Vec<Framework>, mut meta: Meta, progress: &
     Ok(())
 }
 
-/// Give every file of the new index the mode of `corpus.json` (the umask's): tantivy writes
+/// Give every file of the new index the mode of `corpus.bin` (the umask's): tantivy writes
 /// `meta.json` and `.managed.json` with mode 0600, which makes an index unreadable by other users.
 #[cfg(unix)]
 fn same_modes(tmp: &Path) {

@@ -1,5 +1,5 @@
 //! The persistent index: a tantivy index of every standard plus the stored frameworks
-//! (`corpus.json`) and a `meta.json` saying what it was built from.
+//! (`corpus.bin`) and a `meta.json` saying what it was built from.
 //!
 //! Location: `--index DIR`, else `$ALIGNER_INDEX`, else `$XDG_CACHE_HOME/aligner/index`, else
 //! `$HOME/.cache/aligner/index`, else `.aligner-index` in the working directory.
@@ -16,6 +16,7 @@
 //!   by hand.
 
 pub mod build;
+pub mod codec;
 pub mod docs;
 pub mod schema;
 pub mod search;
@@ -37,7 +38,7 @@ use tantivy::directory::{
 use tantivy::{Index, IndexReader, ReloadPolicy, TantivyError};
 
 pub const META_FILE: &str = "meta.json";
-pub const CORPUS_FILE: &str = "corpus.json";
+pub const CORPUS_FILE: &str = "corpus.bin";
 pub const TANTIVY_DIR: &str = "tantivy";
 
 /// What `sources` holds for an index of the shipped data.
@@ -324,7 +325,7 @@ fn finish(
 /// state it is in, without the user deleting anything:
 /// - built from the shipped data: from the shipped data;
 /// - built from files that all still exist: from them (with the recorded `--format`);
-/// - otherwise, when its stored frameworks (`corpus.json`) can be read: from those;
+/// - otherwise, when its stored frameworks (`corpus.bin`) can be read: from those;
 /// - with neither `meta.json` nor readable stored frameworks (or no index at all): from the
 ///   shipped data.
 ///
@@ -437,7 +438,7 @@ fn read_meta(dir: &Path) -> Result<Meta> {
 fn read_corpus(dir: &Path) -> Result<Vec<Framework>> {
     let p = dir.join(CORPUS_FILE);
     let bytes = std::fs::read(&p).map_err(|e| unreadable(dir, &p, e))?;
-    serde_json::from_slice(&bytes).map_err(|e| damaged(dir, format!("{CORPUS_FILE}: {e}")))
+    codec::decode(&bytes).map_err(|e| damaged(dir, format!("{CORPUS_FILE}: {e}")))
 }
 
 /// A tantivy error raised while opening the index, said in a few words, naming the file.
@@ -646,7 +647,13 @@ impl Library {
         if let Some(c) = self.corpus.get() {
             return Ok(c);
         }
-        let c = Corpus::new(read_corpus(&self.dir)?);
+        let t = std::time::Instant::now();
+        let fws = read_corpus(&self.dir)?;
+        let t1 = t.elapsed();
+        let c = Corpus::new(fws);
+        if std::env::var_os("ALIGNER_TIMING").is_some() {
+            eprintln!("TIMING corpus parse {t1:?} new {:?}", t.elapsed() - t1);
+        }
         Ok(self.corpus.get_or_init(|| c))
     }
 
