@@ -548,8 +548,10 @@ impl Framework {
         let mut out = Vec::new();
         let mut cur = self.standards[idx].parent;
         while let Some(p) = cur {
-            if out.contains(&p) {
-                break; // defensive: a cycle in bad input
+            // Defensive: a cycle in bad input ends the walk once it has visited every node
+            // (readers break cycles, so this costs nothing on a real tree: linear in the depth).
+            if out.len() >= self.standards.len() {
+                break;
             }
             out.push(p);
             cur = self.standards[p].parent;
