@@ -148,6 +148,27 @@ fn variants(segs: &[String]) -> Vec<String> {
     out.into_iter().map(|v| v.join(".")).collect()
 }
 
+/// The lookup keys of a standard's code (its segments `segs`) and its alternative codes: every
+/// variant spelling, sorted, each once.
+fn keys_of(segs: &[String], alt_codes: &[String]) -> Vec<String> {
+    let mut keys = variants(segs);
+    for alt in alt_codes {
+        keys.extend(variants(&segments(alt)));
+    }
+    keys.sort();
+    keys.dedup();
+    keys
+}
+
+/// The lookup keys of a standard (empty when it has no code): what [`CodeIndex::lookup`] finds it
+/// by.
+pub fn keys(s: &crate::model::Standard) -> Vec<String> {
+    match s.code.as_deref().map(segments) {
+        Some(segs) if !segs.is_empty() => keys_of(&segs, &s.alt_codes),
+        _ => Vec::new(),
+    }
+}
+
 /// Give headings without a code (CCSS math domains) the code their children share: the children's
 /// codes with the last segment removed, when that is the same for all of them.
 pub fn derive_heading_codes(fw: &mut Framework) {
@@ -209,6 +230,7 @@ const SUGGEST_MAX_LEN: usize = 48;
 
 impl CodeIndex {
     pub fn build(frameworks: &[Framework]) -> CodeIndex {
+        // (The index build stores the same keys in tantivy's `code` field: see `keys`.)
         let mut ix = CodeIndex::default();
         let n: usize = frameworks.iter().map(|f| f.standards.len()).sum();
         ix.primary.reserve(n);
@@ -224,13 +246,7 @@ impl CodeIndex {
                 }
                 ix.primary_of.insert(r, ix.primary.len() as u32);
                 ix.primary.push((segs.join("."), r));
-                let mut keys = variants(&segs);
-                for alt in &s.alt_codes {
-                    keys.extend(variants(&segments(alt)));
-                }
-                keys.sort();
-                keys.dedup();
-                for k in keys {
+                for k in keys_of(&segs, &s.alt_codes) {
                     let v = ix.by_key.entry(k).or_default();
                     if !v.contains(&r) {
                         v.push(r);

@@ -46,6 +46,14 @@ pub struct Match {
     pub evidence: Vec<String>,
 }
 
+/// A unit's matches and its candidates' state (see [`Matcher::prepare`]).
+pub struct Prepared {
+    pub matches: Vec<Match>,
+    cs: super::candidates::CandSet,
+    /// The unit's weight of meaning.
+    w: f32,
+}
+
 /// Scores below this are not reported as matches.
 pub const MIN_SCORE: f32 = 0.01;
 
@@ -129,6 +137,25 @@ impl<'l> Matcher<'l> {
     /// As [`match_unit`](Self::match_unit), also returning the scores of the `extra` standards
     /// (claimed ones), whether or not they are in scope or among the top.
     pub fn match_unit_with(&self, unit: &Unit, scope: &Scope, top: usize, extra: &[Ref]) -> (Vec<Match>, Vec<f32>) {
+        let p = self.prepare(unit, scope, top);
+        let scores = self.scores_of(&p, extra);
+        (p.matches, scores)
+    }
+
+    /// The scores the unit of a prepared match gives the `extra` standards (claimed ones), whether
+    /// or not they are in scope or among its matches.
+    pub fn scores_of(&self, p: &Prepared, extra: &[Ref]) -> Vec<f32> {
+        extra
+            .iter()
+            .map(|r| match self.store.doc_of(r.fw, r.idx) {
+                Some(d) => self.blend(&p.cs, d).score(&self.params, p.w),
+                None => 0.0,
+            })
+            .collect()
+    }
+
+    /// A unit's matches, with what scoring any other standard for it needs.
+    pub fn prepare(&self, unit: &Unit, scope: &Scope, top: usize) -> Prepared {
         let cs = self.candidates(unit, scope, top);
         let w = self.embed_weight(unit);
         let mut scored: Vec<(u32, f32)> = cs
@@ -162,14 +189,7 @@ impl<'l> Matcher<'l> {
                 evidence: self.evidence(d, &cs),
             })
             .collect();
-        let extra_scores = extra
-            .iter()
-            .map(|r| match self.store.doc_of(r.fw, r.idx) {
-                Some(d) => self.blend(&cs, d).score(&self.params, w),
-                None => 0.0,
-            })
-            .collect();
-        (matches, extra_scores)
+        Prepared { matches, cs, w }
     }
 
     /// A unit that addresses a standard addresses at least one of its parts: the best-scored

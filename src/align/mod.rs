@@ -43,25 +43,6 @@ pub struct UnitAlignment {
 /// was built from). Call [`Matcher::observe_batch`] first to let the batch's common words count
 /// less.
 pub fn align_units(m: &Matcher, corpus: &Corpus, units: &[Unit], scope: &Scope, top: usize) -> Vec<UnitAlignment> {
-    let claim_fw = scope.single_framework();
-    units
-        .iter()
-        .enumerate()
-        .map(|(i, u)| {
-            let resolved = corpus.resolve_unit_claims(u, claim_fw);
-            let flat: Vec<_> = resolved.iter().flat_map(|c| c.refs.iter().copied()).collect();
-            let (matches, scores) = m.match_unit_with(u, scope, top, &flat);
-            let claims = claims::check(corpus, &resolved, &scores, &matches, scope.grades_for(u), claim_fw);
-            let unclaimed = claims::unclaimed_strong(corpus, &resolved, &matches)
-                .into_iter()
-                .cloned()
-                .collect();
-            UnitAlignment {
-                unit: i,
-                matches,
-                claims,
-                unclaimed,
-            }
-        })
-        .collect()
+    let prepared = units.iter().map(|u| m.prepare(u, scope, top)).collect();
+    plan::check_claims(m, corpus, units, scope, prepared)
 }

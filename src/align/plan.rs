@@ -3,9 +3,11 @@
 //! request ([`ScopeRequest::resolve`]), matching a whole curriculum ([`align_all`]), and which
 //! grades an audit covers ([`audit_grades`]).
 
-use super::{align_units, Matcher, Scope, UnitAlignment};
+use super::matcher::Prepared;
+use super::{Matcher, Scope, UnitAlignment};
 use crate::corpus::Corpus;
 use crate::error::Result;
+use crate::index::search::CodeFrameworks;
 use crate::index::Library;
 use crate::model::{Grade, GradeRange, Unit};
 
@@ -21,10 +23,10 @@ pub struct ScopeRequest {
 impl ScopeRequest {
     /// Resolve to a matcher scope. Without frameworks, the framework the units' claimed codes
     /// name most, else the one their text matches best.
-    pub fn resolve(&self, lib: &Library, c: &Corpus, m: &Matcher, units: &[Unit]) -> Result<Scope> {
+    pub fn resolve(&self, lib: &Library, m: &Matcher, units: &[Unit]) -> Result<Scope> {
         let frameworks = match lib.framework_filter(&self.frameworks)? {
             Some(f) => f,
-            None => vec![guess_framework(c, m, units, self.grade, self.subject.as_deref())],
+            None => vec![guess_framework(lib, m, units, self.grade, self.subject.as_deref())],
         };
         Ok(Scope {
             frameworks: Some(frameworks),
@@ -35,23 +37,28 @@ impl ScopeRequest {
     }
 }
 
-/// The framework the units belong to: the one most claimed codes resolve in; else the one whose
-/// standards come first most often when matching against everything.
+/// The framework the units belong to: the one most claimed codes resolve in (the first 500 units'
+/// codes, each code voting once for each framework it names); else the one whose standards come
+/// first most often when the first 200 units are matched against everything. Read from the index,
+/// without the corpus.
 pub fn guess_framework(
-    c: &Corpus,
+    lib: &Library,
     m: &Matcher,
     units: &[Unit],
     grades: Option<GradeRange>,
     subject: Option<&str>,
 ) -> usize {
-    let mut votes = vec![0usize; c.frameworks.len()];
+    let n = lib.store.meta.frameworks.len();
+    let mut votes = vec![0usize; n];
+    let codes = CodeFrameworks::new(lib);
+    let mut known: rustc_hash::FxHashMap<&str, Vec<usize>> = Default::default();
     for u in units.iter().take(500) {
         for code in &u.claimed {
-            let mut fws: Vec<usize> = c.codes.lookup(code, None).into_iter().map(|r| r.fw).collect();
-            fws.sort();
-            fws.dedup();
-            for f in fws {
-                votes[f] += 1;
+            let fws = known.entry(code.as_str()).or_insert_with(|| codes.lookup(code));
+            for &f in fws.iter() {
+                if let Some(v) = votes.get_mut(f) {
+                    *v += 1;
+                }
             }
         }
     }
@@ -72,14 +79,52 @@ pub fn guess_framework(
 }
 
 /// Match every unit in the requested scope (the matcher first learns the batch's common words)
-/// and check its claims.
+/// and check its claims. The corpus, which only the claim checks need, is read on a second thread
+/// while the units are matched.
 pub fn align_all(lib: &Library, req: &ScopeRequest, units: &[Unit], top: usize) -> Result<(Scope, Vec<UnitAlignment>)> {
-    let c = lib.corpus()?;
-    let mut m = Matcher::new(lib);
-    m.observe_batch(units);
-    let scope = req.resolve(lib, c, &m, units)?;
-    let al = align_units(&m, c, units, &scope, top);
-    Ok((scope, al))
+    std::thread::scope(|sc| {
+        let corpus = sc.spawn(|| lib.corpus().map(drop));
+        let mut m = Matcher::new(lib);
+        m.observe_batch(units);
+        let scope = req.resolve(lib, &m, units)?;
+        let prepared: Vec<Prepared> = units.iter().map(|u| m.prepare(u, &scope, top)).collect();
+        corpus.join().expect("reading the corpus does not panic")?;
+        let c = lib.corpus()?;
+        Ok((scope.clone(), check_claims(&m, c, units, &scope, prepared)))
+    })
+}
+
+/// The claim checks of prepared matches (see [`super::align_units`]).
+pub fn check_claims(
+    m: &Matcher,
+    c: &Corpus,
+    units: &[Unit],
+    scope: &Scope,
+    prepared: Vec<Prepared>,
+) -> Vec<UnitAlignment> {
+    let claim_fw = scope.single_framework();
+    units
+        .iter()
+        .zip(prepared)
+        .enumerate()
+        .map(|(i, (u, p))| {
+            let resolved = c.resolve_unit_claims(u, claim_fw);
+            let flat: Vec<_> = resolved.iter().flat_map(|c| c.refs.iter().copied()).collect();
+            let scores = m.scores_of(&p, &flat);
+            let matches = p.matches;
+            let claims = super::claims::check(c, &resolved, &scores, &matches, scope.grades_for(u), claim_fw);
+            let unclaimed = super::claims::unclaimed_strong(c, &resolved, &matches)
+                .into_iter()
+                .cloned()
+                .collect();
+            UnitAlignment {
+                unit: i,
+                matches,
+                claims,
+                unclaimed,
+            }
+        })
+        .collect()
 }
 
 /// Where an audit's grades come from.

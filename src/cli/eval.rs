@@ -98,7 +98,7 @@ pub fn run(a: Args, ctx: &Ctx, out: &mut dyn Write) -> CmdOutcome {
     m.observe_batch(&items);
     let fw = match &a.framework {
         Some(f) => c.framework_pos(f)?,
-        None => crate::align::plan::guess_framework(c, &m, &items, None, None),
+        None => crate::align::plan::guess_framework(&lib, &m, &items, None, None),
     };
     let scope = Scope {
         frameworks: Some(vec![fw]),

@@ -126,6 +126,19 @@ pub fn build(dir: &Path, frameworks: Vec<Framework>, mut meta: Meta, progress: &
                 .collect();
             for (pos, s) in fw.standards.iter().enumerate() {
                 if matches!(s.kind, Kind::Grouping) {
+                    // Only its code, for code lookups: a grouping is no search result.
+                    let keys = crate::codes::keys(s);
+                    if !keys.is_empty() {
+                        let mut d = TantivyDocument::default();
+                        d.add_u64(fields.fwi, f as u64);
+                        for k in keys {
+                            d.add_text(fields.code, k);
+                        }
+                        if let Some(c) = s.code.as_deref().map(crate::codes::normalize) {
+                            d.add_text(fields.primary, c);
+                        }
+                        writer.add_document(d)?;
+                    }
                     continue;
                 }
                 let nt = super::docs::node_texts(&corpus, f, pos, &by_uri, &aliases);
@@ -133,14 +146,19 @@ pub fn build(dir: &Path, frameworks: Vec<Framework>, mut meta: Meta, progress: &
                 let node = rows.add(&corpus, &nt);
                 let mut d = TantivyDocument::default();
                 d.add_text(fields.fw, &fw.id);
+                d.add_u64(fields.fwi, f as u64);
                 d.add_u64(fields.pos, pos as u64);
                 d.add_u64(fields.node, node as u64);
                 if s.kind.is_alignable() {
                     d.add_text(fields.alignable, "1");
                     d.add_u64(fields.doc, doc as u64);
                 }
-                if let Some(c) = &s.code {
-                    d.add_text(fields.code, crate::codes::normalize(c));
+                // Every key the code index finds it by (its code's spellings, its alternative codes).
+                for k in crate::codes::keys(s) {
+                    d.add_text(fields.code, k);
+                }
+                if let Some(c) = s.code.as_deref().map(crate::codes::normalize).filter(|c| !c.is_empty()) {
+                    d.add_text(fields.primary, c);
                 }
                 d.add_text(fields.kind, s.kind.as_str());
                 d.add_text(fields.subject, fw.subject.to_ascii_lowercase());

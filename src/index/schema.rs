@@ -18,7 +18,7 @@ pub const ANALYZER: &str = "aligner_en";
 
 /// Bump when the schema or the analyzer's code changes. An index records [`version`], which also
 /// follows the analysis data (word forms, stems, aliases), and one of another version is rebuilt.
-pub const SCHEMA_VERSION: u32 = 6;
+pub const SCHEMA_VERSION: u32 = 7;
 
 /// The index version: [`SCHEMA_VERSION`] and a digest of the shipped lists that decide what is
 /// indexed, so that editing `data/matching/word-forms.tsv`, `stems.tsv` or an alias list rebuilds
@@ -179,8 +179,12 @@ pub struct Fields {
     pub alignable: Field,
     /// Doc number of an alignable standard in the engine store (fast field).
     pub doc: Field,
-    /// Normalized code key.
+    /// The lookup keys of its code (`codes::keys`: every spelling of its code and alternative codes).
     pub code: Field,
+    /// Framework position (fast field; on every document, groupings' code-only ones too).
+    pub fwi: Field,
+    /// Its published code's key alone (`codes::normalize`).
+    pub primary: Field,
     /// Kind (`standard`, `component`, ...).
     pub kind: Field,
     /// Subject, lower-case.
@@ -214,6 +218,8 @@ impl Fields {
             alignable: sb.add_text_field("alignable", STRING),
             doc: sb.add_u64_field("doc", FAST),
             code: sb.add_text_field("code", STRING),
+            primary: sb.add_text_field("primary", STRING),
+            fwi: sb.add_u64_field("fwi", FAST),
             kind: sb.add_text_field("kind", STRING),
             subject: sb.add_text_field("subject", STRING),
             grade: sb.add_i64_field("grade", INDEXED),
@@ -236,6 +242,8 @@ impl Fields {
             alignable: f("alignable")?,
             doc: f("doc")?,
             code: f("code")?,
+            primary: f("primary")?,
+            fwi: f("fwi")?,
             kind: f("kind")?,
             subject: f("subject")?,
             grade: f("grade")?,
