@@ -570,9 +570,16 @@ impl Framework {
 
     /// The nearest ancestor of the given kind.
     pub fn ancestor_of_kind(&self, idx: StdIdx, kind: Kind) -> Option<StdIdx> {
-        self.ancestors(idx)
-            .into_iter()
-            .find(|&a| self.standards[a].kind == kind)
+        let mut cur = self.standards.get(idx)?.parent;
+        // At most as many steps as there are nodes: a cycle in bad input ends the walk.
+        for _ in 0..self.standards.len() {
+            let p = cur?;
+            if self.standards[p].kind == kind {
+                return Some(p);
+            }
+            cur = self.standards[p].parent;
+        }
+        None
     }
 
     /// Count of nodes per kind, in kind order.

@@ -223,13 +223,22 @@ pub fn compute(
         let hr = Ref { fw: sc.r.fw, idx: h };
         Some((hr, heading_key(c, hr, sc.r, kind)))
     };
-    let mut by_cluster = rollup(&cov, |sc| {
-        heading(sc, Kind::Cluster)
-            .map(|(hr, key)| ((hr.fw, hr.idx as i64, String::new()), key, c.standard(hr).text.clone()))
+    let cluster_of = |sc: &StandardCoverage| {
+        let h = c.frameworks[sc.r.fw].ancestor_of_kind(sc.r.idx, Kind::Cluster)?;
+        Some((sc.r.fw, h as i64, String::new()))
+    };
+    let mut by_cluster = rollup(&cov, cluster_of, |sc| {
+        let (hr, key) = heading(sc, Kind::Cluster).expect("the standard has a cluster");
+        (key, c.standard(hr).text.clone())
     });
-    let mut by_domain = rollup(&cov, |sc| {
-        heading(sc, Kind::Domain).map(|(hr, key)| ((hr.fw, 0, key.clone()), key, c.standard(hr).text.clone()))
-    });
+    let mut by_domain = rollup(
+        &cov,
+        |sc| heading(sc, Kind::Domain).map(|(hr, key)| (hr.fw, 0, key)),
+        |sc| {
+            let (hr, key) = heading(sc, Kind::Domain).expect("the standard has a domain");
+            (key, c.standard(hr).text.clone())
+        },
+    );
     // Publisher's order: by the first counted standard of each group, then by code. A domain's
     // first standard is found in one pass over the standards (each code's segment prefixes looked
     // up among the domain keys), and a cluster's domain the same way from its key.
@@ -312,15 +321,23 @@ fn heading_key(c: &Corpus, h: Ref, s: Ref, kind: Kind) -> String {
     }
 }
 
-/// Group the counted standards by `group` (a sort key, the roll-up's key and label), tallied.
+/// Group the counted standards by `group` (a sort key), tallied; `name` gives a group's key and
+/// label from its first standard.
 fn rollup<K: Ord>(
     cov: &[StandardCoverage],
-    group: impl Fn(&StandardCoverage) -> Option<(K, String, String)>,
+    group: impl Fn(&StandardCoverage) -> Option<K>,
+    name: impl Fn(&StandardCoverage) -> (String, String),
 ) -> Vec<Rollup> {
     let mut m: BTreeMap<K, Rollup> = BTreeMap::new();
     for sc in cov {
-        if let Some((k, key, label)) = group(sc) {
-            tally(m.entry(k).or_insert_with(|| Rollup::new(key, label)), sc.status);
+        if let Some(k) = group(sc) {
+            tally(
+                m.entry(k).or_insert_with(|| {
+                    let (key, label) = name(sc);
+                    Rollup::new(key, label)
+                }),
+                sc.status,
+            );
         }
     }
     m.into_values().map(Rollup::finish).collect()
