@@ -1,7 +1,9 @@
 //! The `aligner` binary: parse arguments, run the library, map its outcome to the exit code.
 
-use aligner::cli::{self, CliError, Outcome};
+mod cli;
+
 use clap::Parser;
+use cli::{CliError, Outcome};
 use std::io::Write;
 use std::process::ExitCode;
 

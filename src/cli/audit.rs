@@ -1,15 +1,15 @@
 //! `aligner audit FILE...`: coverage of a scope of standards by a curriculum, with gaps, and exit
 //! codes for review pipelines.
 
-use super::matching::{file_label, is_stdin, read_units_warned, ScopeArgs};
+use super::matching::{options, ScopeArgs};
 use super::{despite_closed_pipe, CmdOutcome, Ctx, Outcome};
-use crate::error::Error;
-use crate::model::Unit;
-use crate::report::coverage::{Coverage, Status};
-use crate::report::{audit, coverage, write_json};
+use aligner::error::Error;
+use aligner::ingest::curriculum::{input_label, read_many};
+use aligner::report::coverage::{Coverage, Status};
+use aligner::report::{audit, coverage, write_json};
 use clap::Args as ClapArgs;
 use std::io::Write;
-use std::path::{Path, PathBuf};
+use std::path::PathBuf;
 
 /// Audit curricula or textbook tables of contents against a scope of standards: each standard
 /// covered, weak or a gap, with the units that address it; roll-ups per cluster, domain and grade;
@@ -64,21 +64,13 @@ pub enum Format {
 }
 
 pub fn run(a: Args, ctx: &Ctx, out: &mut dyn Write) -> CmdOutcome {
-    distinct_files(&a.files)?;
-    let grade = a.scope.grade()?;
-    let mut units: Vec<Unit> = Vec::new();
-    for f in &a.files {
-        let mut us = read_units_warned(ctx, f, grade, a.scope.subject.as_deref())?;
-        let base = units.len();
-        for u in &mut us {
-            u.parent = u.parent.map(|p| p + base);
-        }
-        units.extend(us);
-    }
+    let curriculum = read_many(&a.files, &options(a.scope.grade()?, a.scope.subject.as_deref()))?;
+    ctx.warn_all(&curriculum.warnings);
+    let units = curriculum.units;
     let lib = ctx.library()?;
-    let (scope, al) = crate::align::plan::align_all(&lib, &a.scope.request()?, &units, a.top)?;
+    let (scope, al) = aligner::align::plan::align_all(&lib, &a.scope.request()?, &units, a.top)?;
     let c = lib.corpus()?;
-    let (grades, grades_from) = crate::align::plan::audit_grades(c, &scope, &units, &al);
+    let (grades, grades_from) = aligner::align::plan::audit_grades(c, &scope, &units, &al);
     let grades_from = grades_from.as_str();
     let frameworks = scope.frameworks.clone().unwrap_or_default();
     let cov = coverage::compute(c, &units, &al, &frameworks, grades, a.min_score);
@@ -106,7 +98,7 @@ pub fn run(a: Args, ctx: &Ctx, out: &mut dyn Write) -> CmdOutcome {
         ))
         .into());
     }
-    let files: Vec<String> = a.files.iter().map(|f| file_label(f)).collect();
+    let files: Vec<String> = a.files.iter().map(|f| input_label(f)).collect();
     let j = audit::build(c, &units, &al, &cov, &files);
     // The verdict is decided before anything is written: a reader that goes away early (`| head`)
     // does not change it.
@@ -156,33 +148,4 @@ fn verdict(a: &Args, cov: &Coverage) -> Option<(Outcome, String)> {
     } else {
         None
     }
-}
-
-/// Each file once: the same file twice (under any name) would count its units twice.
-fn distinct_files(files: &[PathBuf]) -> Result<(), Error> {
-    let key = |f: &Path| {
-        if is_stdin(f) {
-            PathBuf::from("-")
-        } else {
-            std::fs::canonicalize(f).unwrap_or_else(|_| f.to_path_buf())
-        }
-    };
-    let mut seen: Vec<(PathBuf, &PathBuf)> = Vec::new();
-    for f in files {
-        let k = key(f);
-        if let Some((_, first)) = seen.iter().find(|(s, _)| *s == k) {
-            let msg = if *first == f {
-                format!("{} is given twice; give each file once", file_label(f))
-            } else {
-                format!(
-                    "{} and {} are the same file; give each file once",
-                    first.display(),
-                    f.display()
-                )
-            };
-            return Err(Error::Usage(msg));
-        }
-        seen.push((k, f));
-    }
-    Ok(())
 }

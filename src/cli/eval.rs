@@ -1,12 +1,12 @@
 //! `aligner eval GOLD`: measure the matcher against a publisher's alignments.
 
-use super::matching::{file_label, read_units_warned};
+use super::matching::read_units_warned;
 use super::{CmdOutcome, Ctx, Outcome};
-use crate::align::{Matcher, Params, Scope};
-use crate::error::{Error, Location};
-use crate::eval::{evaluate, EvalReport, ItemOutcome, Metrics};
-use crate::report::table::clip;
-use crate::report::{record, write_json, write_json_lines, Table};
+use aligner::align::{Matcher, Params, Scope};
+use aligner::error::{Error, Location};
+use aligner::eval::{evaluate, EvalReport, ItemOutcome, Metrics};
+use aligner::report::table::clip;
+use aligner::report::{record, write_json, write_json_lines, Table};
 use clap::Args as ClapArgs;
 use serde::Serialize;
 use std::collections::BTreeMap;
@@ -98,7 +98,7 @@ pub fn run(a: Args, ctx: &Ctx, out: &mut dyn Write) -> CmdOutcome {
     m.observe_batch(&items);
     let fw = match &a.framework {
         Some(f) => c.framework_pos(f)?,
-        None => crate::align::plan::guess_framework(&lib, &m, &items, None, None),
+        None => aligner::align::plan::guess_framework(&lib, &m, &items, None, None),
     };
     let scope = Scope {
         frameworks: Some(vec![fw]),
@@ -106,7 +106,7 @@ pub fn run(a: Args, ctx: &Ctx, out: &mut dyn Write) -> CmdOutcome {
         ..Default::default()
     };
     if let Some(path) = &a.dump_features {
-        let rows = crate::eval::feature_rows(&m, c, &items, &scope, 0);
+        let rows = aligner::eval::feature_rows(&m, c, &items, &scope, 0);
         let mut w = std::io::BufWriter::new(std::fs::File::create(path).map_err(|e| Error::io(path, e))?);
         write_json_lines(&mut w, &rows)?;
         w.flush()?;
@@ -220,7 +220,7 @@ fn nothing_to_score(gold: &std::path::Path, report: &EvalReport, fw: &str) -> Er
         ));
     }
     Error::input(
-        Location::file(std::path::Path::new(&file_label(gold))),
+        Location::file(std::path::Path::new(&aligner::ingest::curriculum::input_label(gold))),
         format!(
             "no item can be scored: {} (eval needs the publisher's codes in a `standards` column or field; --framework chooses the framework they belong to)",
             why.join(", ")

@@ -1,8 +1,8 @@
 //! `aligner frameworks`: the indexed frameworks with their counts.
 
 use super::{CmdOutcome, Ctx, Outcome};
-use crate::model::{Framework, Kind};
-use crate::report::{write_json, write_jsonl, Table};
+use aligner::model::{Framework, Kind};
+use aligner::report::{write_json, write_jsonl, Table};
 use clap::Args as ClapArgs;
 use serde::Serialize;
 use std::collections::BTreeMap;
@@ -88,7 +88,7 @@ fn grade_span(fw: &Framework) -> String {
         .collect();
     gs.sort();
     gs.dedup();
-    crate::model::grades_label(&gs)
+    aligner::model::grades_label(&gs)
 }
 
 pub fn run(a: Args, ctx: &Ctx, out: &mut dyn Write) -> CmdOutcome {

@@ -1,7 +1,7 @@
 //! `aligner index`: build the persistent index.
 
 use super::{CmdResult, Ctx};
-use crate::ingest::standards::Format;
+use aligner::ingest::standards;
 use clap::Args as ClapArgs;
 use std::io::Write;
 use std::path::PathBuf;
@@ -33,13 +33,15 @@ pub fn run(a: Args, ctx: &Ctx, out: &mut dyn Write) -> CmdResult {
     let bar = ctx.progress_bar();
     let started = std::time::Instant::now();
     let built = if a.rebuild {
-        crate::index::rebuild(&ctx.index_dir, &|p| bar.show(p))
+        aligner::index::rebuild(&ctx.index_dir, &|p| bar.show(p))
     } else {
-        crate::index::build_from(&ctx.index_dir, &a.paths, a.format, &|p| bar.show(p))
+        aligner::index::build_from(&ctx.index_dir, &a.paths, a.format.map(Format::standards), &|p| {
+            bar.show(p)
+        })
     };
     bar.finish();
     let built = built?;
-    print_warnings(&mut std::io::stderr().lock(), &built.warnings);
+    ctx.warn_all(&built.warnings);
     let meta = &built.meta;
     if a.rebuild {
         write!(out, "rebuilt from {}: ", built.from)?;
@@ -56,29 +58,32 @@ pub fn run(a: Args, ctx: &Ctx, out: &mut dyn Write) -> CmdResult {
     Ok(0)
 }
 
-/// The readers' warnings, one `aligner: warning: …` line each (stderr errors are ignored, as for
-/// the progress display).
-fn print_warnings(err: &mut dyn Write, warnings: &[String]) {
-    for w in warnings {
-        let _ = writeln!(err, "aligner: warning: {w}");
-    }
+/// `--format`: the library's [`standards::Format`], by its [`id`](standards::Format::id).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
+pub enum Format {
+    /// ASN JSON tree (nested `children`), e.g. CCSS from ASN.
+    AsnJson,
+    /// ASN RDF/XML, e.g. NGSS.
+    AsnXml,
+    /// ASN RDF/JSON (flat object of URI -> properties), e.g. state sets.
+    AsnRdfJson,
+    /// 1EdTech CASE JSON package (CFDocument / CFItems / CFAssociations).
+    Case,
+    /// OpenSALT spreadsheet CSV export (hierarchy from `smartLevel`).
+    Opensalt,
+    /// Plain CSV of a district's own standards.
+    Csv,
 }
 
-#[cfg(test)]
-mod tests {
-    #[test]
-    fn each_warning_is_a_line() {
-        let mut buf = Vec::new();
-        super::print_warnings(
-            &mut buf,
-            &[
-                "a.csv: parent cycle broken at X.1".into(),
-                "b.json: duplicate code Y".into(),
-            ],
-        );
-        assert_eq!(
-            String::from_utf8(buf).unwrap(),
-            "aligner: warning: a.csv: parent cycle broken at X.1\naligner: warning: b.json: duplicate code Y\n"
-        );
+impl Format {
+    pub fn standards(self) -> standards::Format {
+        match self {
+            Format::AsnJson => standards::Format::AsnJson,
+            Format::AsnXml => standards::Format::AsnXml,
+            Format::AsnRdfJson => standards::Format::AsnRdfJson,
+            Format::Case => standards::Format::Case,
+            Format::Opensalt => standards::Format::Opensalt,
+            Format::Csv => standards::Format::Csv,
+        }
     }
 }

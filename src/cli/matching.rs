@@ -1,15 +1,15 @@
 //! `aligner match FILE`: the ranked standards of every unit, with evidence and claim checks.
 
 use super::{CmdOutcome, Ctx, Outcome};
-use crate::align::plan::{align_all, ScopeRequest};
-use crate::error::Error;
-use crate::ingest::curriculum::{read_curriculum_str_with, read_curriculum_with, CurriculumOptions};
-use crate::model::{GradeRange, Unit};
-use crate::report::matches::{self, UnitReport};
-use crate::report::{write_json, write_jsonl};
+use aligner::align::plan::{align_all, ScopeRequest};
+use aligner::error::Error;
+use aligner::ingest::curriculum::{read_one, CurriculumOptions};
+use aligner::model::{GradeRange, Unit};
+use aligner::report::matches::{self, UnitReport};
+use aligner::report::{write_json, write_jsonl};
 use clap::Args as ClapArgs;
 use serde::Serialize;
-use std::io::{Read, Write};
+use std::io::Write;
 use std::path::{Path, PathBuf};
 
 /// Match each unit or table-of-contents entry to the standards it addresses: ranked, with a score
@@ -82,91 +82,25 @@ impl ScopeArgs {
     }
 }
 
-/// The name standard input goes by in messages and units' origins (`<stdin>:3`).
-pub const STDIN_NAME: &str = "<stdin>";
-
-/// Is this file argument `-`, standard input?
-pub fn is_stdin(file: &Path) -> bool {
-    file.as_os_str() == "-"
-}
-
-/// How a file argument is named in messages: `<stdin>` for `-`.
-pub fn file_label(file: &Path) -> String {
-    if is_stdin(file) {
-        STDIN_NAME.to_string()
-    } else {
-        file.display().to_string()
-    }
-}
-
-/// Read a curriculum file; `-` reads all of standard input, then tells its format from the
-/// content.
-pub fn read_units(file: &Path, grade: Option<GradeRange>, subject: Option<&str>) -> Result<Vec<Unit>, Error> {
-    let opts = CurriculumOptions {
-        grade,
-        subject: subject.map(String::from),
-        kind: None,
-    };
-    if !is_stdin(file) {
-        return read_curriculum_with(file, &opts);
-    }
-    let name = Path::new(STDIN_NAME);
-    let mut bytes = Vec::new();
-    std::io::stdin()
-        .lock()
-        .read_to_end(&mut bytes)
-        .map_err(|e| Error::io(name, e))?;
-    let text = crate::error::text_from_bytes(name, bytes)?;
-    read_curriculum_str_with(name, &text, &opts)
-}
-
-/// Warnings for unit ids that repeat within one file: one line per id, with the lines it is on
-/// (`FILE: unit id X repeats (lines 2, 5)`).
-pub fn repeated_ids(file: &str, units: &[Unit]) -> Vec<String> {
-    let mut seen: std::collections::HashMap<&str, usize> = Default::default();
-    let mut groups: Vec<(&str, Vec<&Unit>)> = Vec::new();
-    for u in units {
-        match seen.get(u.id.as_str()) {
-            Some(&g) => groups[g].1.push(u),
-            None => {
-                seen.insert(&u.id, groups.len());
-                groups.push((&u.id, vec![u]));
-            }
-        }
-    }
-    groups
-        .into_iter()
-        .filter(|(_, us)| us.len() > 1)
-        .map(|(id, us)| {
-            let lines: Option<Vec<&str>> = us
-                .iter()
-                .map(|u| {
-                    u.origin
-                        .rsplit_once(':')
-                        .map(|(_, l)| l)
-                        .filter(|l| l.parse::<u64>().is_ok())
-                })
-                .collect();
-            match lines {
-                Some(ls) => format!("{file}: unit id {id} repeats (lines {})", ls.join(", ")),
-                None => format!("{file}: unit id {id} repeats ({} times)", us.len()),
-            }
-        })
-        .collect()
-}
-
-/// Read a curriculum file as [`read_units`] does and warn (stderr) about repeated unit ids.
+/// Read one input (a file, or `-` for standard input) and warn (stderr) about repeated unit ids.
 pub fn read_units_warned(
     ctx: &Ctx,
     file: &Path,
     grade: Option<GradeRange>,
     subject: Option<&str>,
 ) -> Result<Vec<Unit>, Error> {
-    let units = read_units(file, grade, subject)?;
-    for w in repeated_ids(&file_label(file), &units) {
-        ctx.warn(&w);
+    let c = read_one(file, &options(grade, subject))?;
+    ctx.warn_all(&c.warnings);
+    Ok(c.units)
+}
+
+/// The reading options of `--grade` and `--subject`.
+pub fn options(grade: Option<GradeRange>, subject: Option<&str>) -> CurriculumOptions {
+    CurriculumOptions {
+        grade,
+        subject: subject.map(String::from),
+        kind: None,
     }
-    Ok(units)
 }
 
 pub fn run(a: Args, ctx: &Ctx, out: &mut dyn Write) -> CmdOutcome {

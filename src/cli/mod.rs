@@ -11,8 +11,8 @@ pub mod matching;
 pub mod search;
 pub mod show;
 
-use crate::error::Error;
-use crate::index::{build::Progress, Library};
+use aligner::error::Error;
+use aligner::index::{build::Progress, Library};
 use clap::{Parser, Subcommand};
 use std::io::{IsTerminal, Write};
 use std::path::PathBuf;
@@ -64,7 +64,7 @@ impl Ctx {
                 .index
                 .clone()
                 .filter(|d| !d.as_os_str().is_empty())
-                .unwrap_or_else(crate::index::default_dir),
+                .unwrap_or_else(aligner::index::default_dir),
             progress: std::io::stderr().is_terminal(),
         }
     }
@@ -84,6 +84,13 @@ impl Ctx {
     /// A warning on stderr: `aligner: warning: MSG`.
     pub fn warn(&self, msg: &str) {
         say(&format!("warning: {msg}"));
+    }
+
+    /// One warning line each.
+    pub fn warn_all(&self, msgs: &[String]) {
+        for m in msgs {
+            self.warn(m);
+        }
     }
 
     pub fn progress_bar(&self) -> ProgressBar {

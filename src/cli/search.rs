@@ -1,12 +1,12 @@
 //! `aligner search TEXT`: ranked standards for free text.
 
 use super::{CmdOutcome, Ctx, Outcome};
-use crate::error::Error;
-use crate::index::search::Search;
-use crate::model::GradeRange;
-use crate::report::table::clip;
-use crate::report::view::StandardView;
-use crate::report::{write_json, write_jsonl, Table};
+use aligner::error::Error;
+use aligner::index::search::Search;
+use aligner::model::GradeRange;
+use aligner::report::table::clip;
+use aligner::report::view::StandardView;
+use aligner::report::{write_json, write_jsonl, Table};
 use clap::Args as ClapArgs;
 use serde::Serialize;
 use std::io::Write;
@@ -89,7 +89,7 @@ pub fn run(a: Args, ctx: &Ctx, out: &mut dyn Write) -> CmdOutcome {
         frameworks,
         grades,
         // `mathematics` is `math`, as in `match`.
-        subject: a.subject.as_deref().map(crate::align::normalize_subject),
+        subject: a.subject.as_deref().map(aligner::align::normalize_subject),
         all_kinds: a.all_kinds,
         top: a.top,
     })?;
@@ -125,7 +125,7 @@ pub fn run(a: Args, ctx: &Ctx, out: &mut dyn Write) -> CmdOutcome {
                     (i + 1).to_string(),
                     s.code.clone().unwrap_or_else(|| s.uri.clone()),
                     s.framework.clone(),
-                    crate::model::grades_label(&lib.store.node_grades(h.node)),
+                    aligner::model::grades_label(&lib.store.node_grades(h.node)),
                     format!("{:.2}", h.score),
                     if wide { s.text.clone() } else { clip(&s.text, 160) },
                 ]);

@@ -1,9 +1,9 @@
 //! `aligner show CODE`: one standard, its ancestors and its children.
 
 use super::{CmdOutcome, Ctx, Outcome};
-use crate::codes::Ref;
-use crate::report::view::{grades_of, StandardView};
-use crate::report::{write_json, write_jsonl, Table};
+use aligner::codes::Ref;
+use aligner::report::view::{grades_of, StandardView};
+use aligner::report::{write_json, write_jsonl, Table};
 use clap::Args as ClapArgs;
 use serde::Serialize;
 use std::io::Write;
@@ -124,7 +124,7 @@ pub fn run(a: Args, ctx: &Ctx, out: &mut dyn Write) -> CmdOutcome {
     Ok(Outcome::Success)
 }
 
-fn write_text(c: &crate::corpus::Corpus, r: Ref, out: &mut dyn Write) -> std::io::Result<()> {
+fn write_text(c: &aligner::corpus::Corpus, r: Ref, out: &mut dyn Write) -> std::io::Result<()> {
     let s = c.standard(r);
     let fw = &c.frameworks[r.fw];
     writeln!(
@@ -170,7 +170,7 @@ fn write_text(c: &crate::corpus::Corpus, r: Ref, out: &mut dyn Write) -> std::io
             let target = a
                 .target_code
                 .clone()
-                .or_else(|| crate::report::view::code_from_ccss_uri(&a.target));
+                .or_else(|| aligner::report::view::code_from_ccss_uri(&a.target));
             format!("{} {}", a.kind, target.unwrap_or_else(|| a.target.clone()))
         })
         .collect();

@@ -15,7 +15,7 @@
 //! exists), `commit` (tantivy is committed), `corpus` (the stored frameworks and `meta.json` are
 //! written), `swap` (between the two renames: the old index is aside, the new one not yet in
 //! place) and `swapped` (the new index is in place, the old one not yet removed); the last two
-//! only when there is an index to replace. The fault tests (`tests/index_faults.rs`) kill a build
+//! only when there is an index to replace. The fault tests (`tests/it/index_faults.rs`) kill a build
 //! there.
 
 use super::schema::{self, Fields};

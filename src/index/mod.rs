@@ -88,8 +88,7 @@ impl Meta {
 
     /// The recorded `--format`.
     pub fn format(&self) -> Option<Format> {
-        use clap::ValueEnum;
-        self.format.as_deref().and_then(|f| Format::from_str(f, true).ok())
+        self.format.as_deref().and_then(Format::from_id)
     }
 
     /// The recorded sources as paths to read again, when every one of them is an absolute path
@@ -291,10 +290,7 @@ fn build_locked(
     }
     let fws = read_paths(paths, format, progress)?;
     let mut meta = new_meta(None, sources);
-    meta.format = format.and_then(|f| {
-        use clap::ValueEnum;
-        f.to_possible_value().map(|v| v.get_name().to_string())
-    });
+    meta.format = format.map(|f| f.id().to_string());
     let from = meta.sources.join(", ");
     finish(dir, fws, meta, from, progress)
 }

@@ -28,7 +28,7 @@ use serde_json::{Map, Value};
 use std::path::Path;
 
 /// The formats standards are published in.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Format {
     /// ASN JSON tree (nested `children`), e.g. CCSS from ASN.
     AsnJson,
@@ -45,6 +45,34 @@ pub enum Format {
 }
 
 impl Format {
+    /// Every format, in the order of [`Format`].
+    pub const ALL: [Format; 6] = [
+        Format::AsnJson,
+        Format::AsnXml,
+        Format::AsnRdfJson,
+        Format::Case,
+        Format::Opensalt,
+        Format::Csv,
+    ];
+
+    /// The format's identifier, as `--format` takes it and an index records it: `asn-json`,
+    /// `asn-xml`, `asn-rdf-json`, `case`, `opensalt`, `csv`.
+    pub fn id(self) -> &'static str {
+        match self {
+            Format::AsnJson => "asn-json",
+            Format::AsnXml => "asn-xml",
+            Format::AsnRdfJson => "asn-rdf-json",
+            Format::Case => "case",
+            Format::Opensalt => "opensalt",
+            Format::Csv => "csv",
+        }
+    }
+
+    /// The format of an [`id`](Format::id), in any case.
+    pub fn from_id(id: &str) -> Option<Format> {
+        Format::ALL.into_iter().find(|f| f.id().eq_ignore_ascii_case(id))
+    }
+
     pub fn name(self) -> &'static str {
         match self {
             Format::AsnJson => "ASN JSON",
@@ -634,5 +662,14 @@ mod tests {
         assert_eq!(detect(p, "Code,Description,Grade\n").unwrap(), Format::Csv);
         let e = detect(Path::new("odd.txt"), "hello world").unwrap_err().to_string();
         assert!(e.contains("odd.txt"), "{e}");
+    }
+
+    #[test]
+    fn format_ids_round_trip() {
+        for f in Format::ALL {
+            assert_eq!(Format::from_id(f.id()), Some(f));
+            assert_eq!(Format::from_id(&f.id().to_ascii_uppercase()), Some(f));
+        }
+        assert_eq!(Format::from_id("asn_json"), None);
     }
 }

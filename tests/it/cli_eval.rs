@@ -6,8 +6,7 @@
 //! for multiplying a fraction by a whole number; e4 claims "draw lines and angles" for classifying
 //! triangles, whose own standard is its sibling; e6 names a code the framework does not have.
 
-mod common;
-use common::{data, json_of, riverside, stdout_of};
+use crate::common::{data, json_of, riverside, stdout_of};
 use serde_json::Value;
 
 const GOLD: &str = "eval/riverside-correlation.jsonl";

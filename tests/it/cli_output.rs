@@ -2,8 +2,7 @@
 //! JSON and JSON Lines with a schema key first and the same bytes on every run, `-` for standard
 //! input, and the messages for an empty scope, a repeated file and nothing to evaluate.
 
-mod common;
-use common::{aligner, data, riverside, stdout_of};
+use crate::common::{aligner, data, riverside, stdout_of};
 use predicates::prelude::*;
 use serde_json::Value;
 use std::io::Write;
@@ -24,7 +23,7 @@ fn path_str(p: &Path) -> String {
 /// written (as `| head` does once it has its lines): (exit code, stderr).
 fn with_closed_stdout(args: &[String]) -> (Option<i32>, String) {
     let mut child = Command::new(assert_cmd::cargo::cargo_bin("aligner"))
-        .env("ALIGNER_INDEX", common::shipped_index())
+        .env("ALIGNER_INDEX", crate::common::shipped_index())
         .args(args)
         .stdout(Stdio::piped())
         .stderr(Stdio::piped())
@@ -143,7 +142,7 @@ fn out_of_range_options_are_usage_errors() {
 
 #[test]
 fn the_largest_top_is_served() {
-    let v = common::json_of(aligner().args(["search", "fraction", "--top", "10000", "--format", "json"]));
+    let v = crate::common::json_of(aligner().args(["search", "fraction", "--top", "10000", "--format", "json"]));
     let n = v["results"].as_array().unwrap().len();
     // More than the default, fewer than asked: every math standard about fractions.
     assert!(n > 10 && n < 10_000, "{n}");
@@ -218,7 +217,7 @@ fn jsonl_is_one_object_per_line_in_every_command() {
         // The JSON document, for comparison.
         let mut json_args = args.clone();
         *json_args.last_mut().unwrap() = "json".to_string();
-        let doc = common::json_of(aligner().args(&json_args));
+        let doc = crate::common::json_of(aligner().args(&json_args));
         let n = records.len();
         match args[0].as_str() {
             "frameworks" => assert_eq!(n, doc["frameworks"].as_array().unwrap().len()),
@@ -304,7 +303,7 @@ fn a_dash_reads_standard_input() {
     let toc = example("grade4-math-toc.txt");
     let gold = data("curriculum/mathfish-sample.jsonl");
     for (cmd, file) in [("match", &units), ("match", &toc), ("audit", &toc), ("eval", &gold)] {
-        let from_file = common::json_of(aligner().arg(cmd).arg(file).args(["--format", "json"]));
+        let from_file = crate::common::json_of(aligner().arg(cmd).arg(file).args(["--format", "json"]));
         let from_stdin = with_stdin(
             aligner(),
             &[cmd, "-", "--format", "json"],
@@ -354,7 +353,8 @@ fn an_empty_aligner_index_means_the_default_directory() {
 #[test]
 fn search_reads_a_subject_as_match_does() {
     let hits = |subject: &str| {
-        common::json_of(aligner().args(["search", "fractions", "--subject", subject, "--format", "json"]))["results"]
+        crate::common::json_of(aligner().args(["search", "fractions", "--subject", subject, "--format", "json"]))
+            ["results"]
             .clone()
     };
     let math = hits("math");
@@ -431,7 +431,7 @@ fn eval_with_nothing_to_score_exits_2() {
 #[test]
 fn eval_of_a_toc_counts_its_chapters_apart() {
     let toc = example("grade4-math-toc.txt");
-    let v = common::json_of(aligner().arg("eval").arg(&toc).args(["--format", "json"]));
+    let v = crate::common::json_of(aligner().arg("eval").arg(&toc).args(["--format", "json"]));
     let no_codes: Vec<&str> = v["no_codes"]
         .as_array()
         .unwrap()
@@ -453,7 +453,7 @@ fn eval_of_a_toc_counts_its_chapters_apart() {
 fn tables_keep_codes_whole_within_80_columns() {
     // stdout is not a terminal: 80 columns.
     let table = stdout_of(aligner().arg("frameworks"));
-    let ids: Vec<String> = common::json_of(aligner().args(["frameworks", "--format", "json"]))["frameworks"]
+    let ids: Vec<String> = crate::common::json_of(aligner().args(["frameworks", "--format", "json"]))["frameworks"]
         .as_array()
         .unwrap()
         .iter()

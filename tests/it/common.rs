@@ -1,5 +1,5 @@
-//! Shared helpers for the integration tests: one index of the shipped data per test binary.
-#![allow(dead_code)]
+//! Shared helpers for the integration tests: one index of the shipped data and one of the
+//! Riverside framework, each built once for the whole test binary.
 
 use assert_cmd::Command;
 use std::path::{Path, PathBuf};

@@ -1,8 +1,7 @@
 //! `match` and `audit` run as a user runs them: the JSONL contract, claim checks, coverage
 //! arithmetic on a framework small enough to check by hand, report snapshots and exit codes.
 
-mod common;
-use common::{aligner, data, json_of, riverside, stdout_of};
+use crate::common::{aligner, data, json_of, riverside, stdout_of};
 use predicates::prelude::*;
 use serde_json::Value;
 use std::path::{Path, PathBuf};

@@ -1,7 +1,6 @@
 //! The standards commands run as a user runs them: index, frameworks, show, search.
 
-mod common;
-use common::{aligner, data, json_of, stdout_of};
+use crate::common::{aligner, data, json_of, stdout_of};
 use predicates::prelude::*;
 use serde_json::Value;
 
@@ -242,7 +241,7 @@ fn a_closed_pipe_ends_quietly() {
     // Every writer: csv and table go through the csv crate, json and jsonl through serde_json.
     for format in ["csv", "table", "json", "jsonl", "md"] {
         let mut child = Command::new(assert_cmd::cargo::cargo_bin("aligner"))
-            .env("ALIGNER_INDEX", common::shipped_index())
+            .env("ALIGNER_INDEX", crate::common::shipped_index())
             .args(["search", "fractions", "-n", "200", "--format", format])
             .stdout(Stdio::piped())
             .stderr(Stdio::piped())
@@ -265,4 +264,17 @@ fn help_has_examples() {
             .success()
             .stdout(predicate::str::contains("Examples:"));
     }
+}
+
+#[test]
+fn index_format_takes_the_ids_the_library_records() {
+    let ids: Vec<&str> = aligner::ingest::standards::Format::ALL.iter().map(|f| f.id()).collect();
+    aligner()
+        .args(["index", "--format", "bogus", "x.csv"])
+        .assert()
+        .code(2)
+        .stderr(predicate::str::contains(format!(
+            "[possible values: {}]",
+            ids.join(", ")
+        )));
 }

@@ -1,0 +1,16 @@
+//! The integration tests, one test binary: each module is one area, run as a user runs the
+//! binary or as a caller uses the library. The modules share [`common`], and with it one index of
+//! the shipped data and one of the small Riverside framework.
+
+mod bad_inputs;
+mod cli_audit;
+mod cli_eval;
+mod cli_output;
+mod cli_standards;
+mod codes;
+mod common;
+mod curriculum;
+mod embed;
+mod hostile;
+mod index_faults;
+mod ingest_standards;
