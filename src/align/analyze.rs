@@ -33,6 +33,22 @@ impl Default for Analyzer {
 }
 
 impl Analyzer {
+    /// Call `f` with each stem of the text, in order: the stems of [`tokens`](Self::tokens),
+    /// without building the tokens (the index build analyses every standard this way).
+    pub fn for_each_stem(&self, text: &str, mut f: impl FnMut(&str)) {
+        let mut a = self.inner.borrow_mut();
+        let mut ts = a.token_stream(text);
+        while ts.advance() {
+            let t = ts.token();
+            let surface = text.get(t.offset_from..t.offset_to).unwrap_or(&t.text);
+            let mut chars = surface.chars();
+            if chars.next().is_some_and(|c| c.is_alphabetic()) && chars.next().is_none() {
+                continue;
+            }
+            f(&t.text);
+        }
+    }
+
     pub fn tokens(&self, text: &str) -> Vec<Tok> {
         let mut a = self.inner.borrow_mut();
         let mut ts = a.token_stream(text);

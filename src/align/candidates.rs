@@ -190,17 +190,9 @@ impl Matcher<'_> {
                     (pool, Some(docs.iter().step_by(step).copied().collect()))
                 };
                 let docs = &pool;
-                let cos: Vec<f32> = docs
-                    .iter()
-                    .map(|&d| super::semantic::dot(self.store.emb(d), &qv))
-                    .collect();
+                let cos: Vec<f32> = docs.iter().map(|&d| self.store.cos(d, &qv)).collect();
                 let mean = match &sample {
-                    Some(s) => {
-                        s.iter()
-                            .map(|&d| super::semantic::dot(self.store.emb(d), &qv))
-                            .sum::<f32>()
-                            / s.len() as f32
-                    }
+                    Some(s) => s.iter().map(|&d| self.store.cos(d, &qv)).sum::<f32>() / s.len() as f32,
                     None if docs.len() > 1 => cos.iter().sum::<f32>() / cos.len() as f32,
                     None => self.store.meta.emb_mean,
                 };
@@ -217,7 +209,7 @@ impl Matcher<'_> {
                 }
                 for &d in &ids {
                     map.entry(d).or_insert_with(|| {
-                        let c = super::semantic::dot(self.store.emb(d), &qv);
+                        let c = self.store.cos(d, &qv);
                         (c, rel(c))
                     });
                 }

@@ -139,7 +139,7 @@ impl super::matcher::Matcher<'_> {
         }
         match &cs.sem_norm {
             Some((qv, mean, span)) if cs.in_scope.binary_search(&d).is_ok() => {
-                let c = super::semantic::dot(self.store.emb(d), qv);
+                let c = self.store.cos(d, qv);
                 (c, ((c - mean) / span).clamp(0.0, 1.0))
             }
             _ => (0.0, 0.0),

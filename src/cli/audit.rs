@@ -68,7 +68,7 @@ pub fn run(a: Args, ctx: &Ctx, out: &mut dyn Write) -> CmdOutcome {
     ctx.warn_all(&curriculum.warnings);
     let units = curriculum.units;
     let lib = ctx.library()?;
-    let (scope, al) = aligner::align::plan::align_all(&lib, &a.scope.request()?, &units, a.top)?;
+    let (scope, al) = aligner::align::plan::align_all(lib, &a.scope.request()?, &units, a.top)?;
     let c = lib.corpus()?;
     let (grades, grades_from) = aligner::align::plan::audit_grades(c, &scope, &units, &al);
     let grades_from = grades_from.as_str();

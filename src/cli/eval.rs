@@ -94,11 +94,11 @@ pub fn run(a: Args, ctx: &Ctx, out: &mut dyn Write) -> CmdOutcome {
             .map_err(|e| Error::Usage(format!("ALIGNER_PARAMS: {e}")))?,
         Err(_) => Params::default(),
     };
-    let mut m = Matcher::with_params(&lib, params);
+    let mut m = Matcher::with_params(lib, params);
     m.observe_batch(&items);
     let fw = match &a.framework {
         Some(f) => c.framework_pos(f)?,
-        None => aligner::align::plan::guess_framework(&lib, &m, &items, None, None),
+        None => aligner::align::plan::guess_framework(lib, &m, &items, None, None),
     };
     let scope = Scope {
         frameworks: Some(vec![fw]),

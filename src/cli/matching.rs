@@ -106,7 +106,7 @@ pub fn options(grade: Option<GradeRange>, subject: Option<&str>) -> CurriculumOp
 pub fn run(a: Args, ctx: &Ctx, out: &mut dyn Write) -> CmdOutcome {
     let units = read_units_warned(ctx, &a.file, a.scope.grade()?, a.scope.subject.as_deref())?;
     let lib = ctx.library()?;
-    let (_, al) = align_all(&lib, &a.scope.request()?, &units, a.top)?;
+    let (_, al) = align_all(lib, &a.scope.request()?, &units, a.top)?;
     let c = lib.corpus()?;
     match a.format {
         Format::Table => matches::write_text(out, c, &units, &al)?,

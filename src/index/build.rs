@@ -111,11 +111,31 @@ pub fn build(dir: &Path, frameworks: Vec<Framework>, mut meta: Meta, progress: &
     let mut writer: IndexWriter = index.writer_with_num_threads(1, 64_000_000)?;
     hold(dir, "read");
     let params = crate::align::Params::default();
-    let mut rows = super::docs::Collector::default();
-    // The standards' embeddings need nothing else of the build: they are computed on a thread of
-    // their own while this one analyses the texts and tantivy's indexes them.
-    let vecs = std::thread::scope(|sc| -> Result<_> {
-        let emb = sc.spawn(|| super::docs::embed_docs(&corpus, params.e_heads, params.e_alias));
+    // Three jobs run side by side: this thread walks the corpus and feeds tantivy (which indexes
+    // on a thread of its own), a second analyses each standard for the engine store, and a third
+    // embeds the standards. Node and doc numbers are counted here, in corpus order, so the result
+    // does not depend on the threads' timing.
+    let (rows, vecs) = std::thread::scope(|sc| -> Result<_> {
+        let emb = sc.spawn(|| {
+            let v = super::docs::embed_docs(&corpus, params.e_heads, params.e_alias);
+            hold(dir, "embedded");
+            v
+        });
+        let (tx, rx) = std::sync::mpsc::sync_channel::<Option<super::docs::NodeTexts>>(4096);
+        let corpus_ref = &corpus;
+        let collect = sc.spawn(move || {
+            let mut rows = super::docs::Collector::default();
+            for msg in rx {
+                match msg {
+                    Some(nt) => {
+                        rows.add(corpus_ref, &nt);
+                    }
+                    None => rows.end_framework(),
+                }
+            }
+            rows
+        });
+        let (mut next_node, mut next_doc) = (0u32, 0u32);
         for (f, fw) in corpus.frameworks.iter().enumerate() {
             let aliases = crate::shipped::aliases(&fw.id);
             let by_uri: rustc_hash::FxHashMap<&str, usize> = fw
@@ -142,8 +162,11 @@ pub fn build(dir: &Path, frameworks: Vec<Framework>, mut meta: Meta, progress: &
                     continue;
                 }
                 let nt = super::docs::node_texts(&corpus, f, pos, &by_uri, &aliases);
-                let doc = rows.next_doc();
-                let node = rows.add(&corpus, &nt);
+                let (node, doc) = (next_node, next_doc);
+                next_node += 1;
+                if s.kind.is_alignable() {
+                    next_doc += 1;
+                }
                 let mut d = TantivyDocument::default();
                 d.add_text(fields.fw, &fw.id);
                 d.add_u64(fields.fwi, f as u64);
@@ -181,22 +204,31 @@ pub fn build(dir: &Path, frameworks: Vec<Framework>, mut meta: Meta, progress: &
                     d.add_text(fields.names, name);
                 }
                 writer.add_document(d)?;
+                // The collector has stopped only if it panicked, which join reports below.
+                let _ = tx.send(Some(nt));
             }
-            rows.end_framework();
+            let _ = tx.send(None);
         }
-        Ok(emb.join().expect("the embedding thread does not panic"))
+        drop(tx);
+        let rows = collect.join().expect("the collector thread does not panic");
+        Ok((rows, emb.join().expect("the embedding thread does not panic")))
     })?;
     hold(dir, "added");
-    writer.commit()?;
-    let ids = index.searchable_segment_ids()?;
-    if ids.len() > 1 {
-        writer.merge(&ids).wait()?;
-    }
-    writer.wait_merging_threads()?;
-    hold(dir, "commit");
-
-    rows.write(&tmp_path, &corpus, vecs)
-        .map_err(|e| Error::io(&tmp_path.join(super::store::STORE_FILE), e))?;
+    // The engine store is written while tantivy commits and merges its segments.
+    std::thread::scope(|sc| -> Result<()> {
+        let store = sc.spawn(|| {
+            rows.write(&tmp_path, &corpus, vecs)
+                .map_err(|e| Error::io(&tmp_path.join(super::store::STORE_FILE), e))
+        });
+        writer.commit()?;
+        let ids = index.searchable_segment_ids()?;
+        if ids.len() > 1 {
+            writer.merge(&ids).wait()?;
+        }
+        writer.wait_merging_threads()?;
+        hold(dir, "commit");
+        store.join().expect("writing the store does not panic")
+    })?;
     hold(dir, "store");
 
     let corpus_path = tmp_path.join(CORPUS_FILE);

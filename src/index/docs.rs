@@ -9,7 +9,7 @@
 use super::store::{
     DocRow, NodeRow, StoreMeta, F_CHILDREN, F_CLUSTER, F_DOMAIN, F_NAMES, F_NOTES, F_TEXT, NONE, N_FIELDS,
 };
-use crate::align::analyze::{Analyzer, Tok};
+use crate::align::analyze::Analyzer;
 use crate::align::semantic::DocVectors;
 use crate::corpus::Corpus;
 use crate::model::{Framework, Kind, StdIdx};
@@ -56,7 +56,7 @@ pub fn node_texts<'a>(
     f: usize,
     pos: usize,
     by_uri: &HashMap<&str, usize>,
-    aliases: &'a std::collections::HashMap<&'static str, Vec<&'static str>>,
+    aliases: &std::collections::HashMap<&'static str, Vec<&'static str>>,
 ) -> NodeTexts<'a> {
     let fw = &corpus.frameworks[f];
     let s = &fw.standards[pos];
@@ -163,9 +163,20 @@ impl Default for Collector {
 }
 
 impl Collector {
-    fn intern(&mut self, s: &str) -> u32 {
-        let n = self.vocab.len() as u32;
-        *self.vocab.entry(s.to_string()).or_insert(n)
+    /// The text's stems as term ids (new stems get the next id).
+    fn stems_into(&mut self, text: &str, out: &mut Vec<u32>) {
+        let vocab = &mut self.vocab;
+        self.an.for_each_stem(text, |stem| {
+            let id = match vocab.get(stem) {
+                Some(&id) => id,
+                None => {
+                    let id = vocab.len() as u32;
+                    vocab.insert(stem.to_string(), id);
+                    id
+                }
+            };
+            out.push(id);
+        });
     }
 
     /// Number the next alignable node will have as a doc.
@@ -195,16 +206,22 @@ impl Collector {
             parent: NONE,
             ..Default::default()
         };
-        let name_toks: Vec<Vec<Tok>> = nt.names.iter().map(|n| self.an.tokens(n)).collect();
         let mut counts: HashMap<(u32, u8), u32> = HashMap::default();
+        let mut ids: Vec<u32> = Vec::new();
         for k in 0..N_FIELDS {
-            let toks = if k == F_NAMES {
-                name_toks.concat()
+            ids.clear();
+            if k == F_NAMES {
+                // Each name alone: word pairs do not span two names.
+                for name in &nt.names {
+                    let start = ids.len();
+                    self.stems_into(name, &mut ids);
+                    row.pairs
+                        .extend(ids[start..].windows(2).map(|w| crate::align::pack(w[0], w[1])));
+                }
             } else {
-                self.an.tokens(&nt.texts[k])
-            };
-            row.field_len[k] = toks.len() as u32;
-            let ids: Vec<u32> = toks.iter().map(|t| self.intern(&t.stem)).collect();
+                self.stems_into(&nt.texts[k], &mut ids);
+            }
+            row.field_len[k] = ids.len() as u32;
             for &id in &ids {
                 *counts.entry((id, k as u8)).or_default() += 1;
             }
@@ -214,10 +231,6 @@ impl Collector {
             if k == F_TEXT || k == F_CHILDREN {
                 row.pairs.extend(ids.windows(2).map(|w| crate::align::pack(w[0], w[1])));
             }
-        }
-        for name in &name_toks {
-            let ids: Vec<u32> = name.iter().map(|t| self.intern(&t.stem)).collect();
-            row.pairs.extend(ids.windows(2).map(|w| crate::align::pack(w[0], w[1])));
         }
         row.terms = counts.into_iter().map(|((t, k), c)| (t, k, c)).collect();
         let d = self.docs.len() as u32;
@@ -305,6 +318,7 @@ impl Collector {
                 fw_nodes: &self.fw_nodes,
                 doc_grades: &self.doc_grades,
                 emb: vecs.matrix(),
+                dims,
             },
         )?;
         std::fs::write(

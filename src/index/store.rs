@@ -76,8 +76,9 @@ enum Sec {
     ScopeOff,
     Scope,
     FwNodes,
+    EmbScale,
 }
-const SECTIONS: usize = Sec::FwNodes as usize + 1;
+const SECTIONS: usize = Sec::EmbScale as usize + 1;
 
 /// The store's small metadata (`engine.json`).
 #[derive(Debug, Clone, Serialize, Deserialize, Default)]
@@ -137,8 +138,9 @@ pub struct StoreRows<'a> {
     pub fw_nodes: &'a [u32],
     /// Per doc, its grades.
     pub doc_grades: &'a [Vec<Grade>],
-    /// The docs' embeddings, row-major.
+    /// The docs' embeddings, row-major, `dims` per row.
     pub emb: &'a [f32],
+    pub dims: usize,
 }
 
 /// Builds `engine.bin` in memory.
@@ -148,6 +150,8 @@ pub struct StoreWriter {
 }
 
 fn put_u32s(v: &mut Vec<u8>, xs: impl IntoIterator<Item = u32>) {
+    let xs = xs.into_iter();
+    v.reserve(4 * xs.size_hint().0);
     for x in xs {
         v.extend_from_slice(&x.to_le_bytes());
     }
@@ -166,6 +170,7 @@ impl StoreWriter {
             fw_nodes,
             doc_grades: grades_of_doc,
             emb,
+            dims: _,
         } = *rows;
         let mut w = StoreWriter {
             sec: vec![Vec::new(); SECTIONS],
@@ -174,37 +179,23 @@ impl StoreWriter {
         put_u32s(&mut s[Sec::NodeFw as usize], nodes.iter().map(|n| n.fw));
         put_u32s(&mut s[Sec::NodePos as usize], nodes.iter().map(|n| n.pos));
         s[Sec::NodeKind as usize] = nodes.iter().map(|n| kind_byte(n.kind)).collect();
+        let grades: Vec<Vec<u8>> = nodes.iter().map(|n| grade_bytes(&n.grades)).collect();
         strings(
             s,
             Sec::NodeGradesOff,
             Sec::NodeGrades,
-            nodes.iter().map(|n| grade_bytes(&n.grades)),
+            grades.iter().map(|g| g.as_slice()),
         );
-        strings(
-            s,
-            Sec::CodeOff,
-            Sec::Code,
-            nodes.iter().map(|n| n.code.as_bytes().to_vec()),
-        );
-        strings(
-            s,
-            Sec::UriOff,
-            Sec::Uri,
-            nodes.iter().map(|n| n.uri.as_bytes().to_vec()),
-        );
-        strings(
-            s,
-            Sec::TextOff,
-            Sec::Text,
-            nodes.iter().map(|n| n.text.as_bytes().to_vec()),
-        );
+        strings(s, Sec::CodeOff, Sec::Code, nodes.iter().map(|n| n.code.as_bytes()));
+        strings(s, Sec::UriOff, Sec::Uri, nodes.iter().map(|n| n.uri.as_bytes()));
+        strings(s, Sec::TextOff, Sec::Text, nodes.iter().map(|n| n.text.as_bytes()));
         put_u32s(&mut s[Sec::DocNode as usize], docs.iter().map(|d| d.node));
         put_u32s(&mut s[Sec::DocParent as usize], docs.iter().map(|d| d.parent));
         let mut off = 0u32;
         put_u32s(&mut s[Sec::FwdOff as usize], [0]);
         for d in docs {
-            let mut t = d.terms.clone();
-            t.sort_unstable();
+            // Sorted by the collector.
+            let t = &d.terms;
             off += t.len() as u32;
             put_u32s(&mut s[Sec::FwdOff as usize], [off]);
             put_u32s(&mut s[Sec::FwdTerm as usize], t.iter().map(|x| x.0));
@@ -214,7 +205,7 @@ impl StoreWriter {
             );
             put_u32s(&mut s[Sec::FieldLen as usize], d.field_len);
         }
-        lists(s, Sec::SeqOff, Sec::Seq, docs.iter().map(|d| d.seq.clone()));
+        lists(s, Sec::SeqOff, Sec::Seq, docs.iter().map(|d| d.seq.as_slice()));
         let mut off = 0u32;
         put_u32s(&mut s[Sec::PairsOff as usize], [0]);
         for d in docs {
@@ -224,12 +215,7 @@ impl StoreWriter {
                 s[Sec::Pairs as usize].extend_from_slice(&p.to_le_bytes());
             }
         }
-        strings(
-            s,
-            Sec::VocabOff,
-            Sec::Vocab,
-            vocab.iter().map(|v| v.as_bytes().to_vec()),
-        );
+        strings(s, Sec::VocabOff, Sec::Vocab, vocab.iter().map(|v| v.as_bytes()));
         put_u32s(&mut s[Sec::Df as usize], df.iter().copied());
         put_u32s(&mut s[Sec::FwDocs as usize], fw_docs.iter().copied());
         put_u32s(&mut s[Sec::FwNodes as usize], fw_nodes.iter().copied());
@@ -249,14 +235,24 @@ impl StoreWriter {
                 }
             }
         }
-        lists(s, Sec::ScopeOff, Sec::Scope, lists_v.into_iter());
-        w.finish(path, emb)
+        lists(s, Sec::ScopeOff, Sec::Scope, lists_v.iter().map(|l| l.as_slice()));
+        w.finish(path, emb, rows.dims)
     }
 
-    /// Write the header and the sections (the embeddings straight from the build's matrix).
-    fn finish(self, path: &Path, emb: &[f32]) -> std::io::Result<()> {
+    /// Write the header and the sections; the embeddings quantized to `i8`, a scale per row.
+    fn finish(mut self, path: &Path, emb: &[f32], dims: usize) -> std::io::Result<()> {
         use std::io::Write;
-        let emb: &[u8] = bytemuck::cast_slice(emb);
+        let mut q: Vec<u8> = Vec::with_capacity(emb.len());
+        for row in emb.chunks(dims.max(1)) {
+            let max = row.iter().fold(0f32, |m, x| m.max(x.abs()));
+            let scale = if max > 0.0 { max / 127.0 } else { 1.0 };
+            q.extend(
+                row.iter()
+                    .map(|x| ((x / scale).round().clamp(-127.0, 127.0) as i8) as u8),
+            );
+            self.sec[Sec::EmbScale as usize].extend_from_slice(&scale.to_le_bytes());
+        }
+        let emb: &[u8] = &q;
         let section = |i: usize| -> &[u8] {
             if i == Sec::Emb as usize {
                 emb
@@ -292,23 +288,23 @@ impl StoreWriter {
     }
 }
 
-fn strings(s: &mut [Vec<u8>], off: Sec, data: Sec, items: impl Iterator<Item = Vec<u8>>) {
+fn strings<'a>(s: &mut [Vec<u8>], off: Sec, data: Sec, items: impl Iterator<Item = &'a [u8]>) {
     let mut o = 0u32;
     put_u32s(&mut s[off as usize], [0]);
     for b in items {
         o += b.len() as u32;
         put_u32s(&mut s[off as usize], [o]);
-        s[data as usize].extend_from_slice(&b);
+        s[data as usize].extend_from_slice(b);
     }
 }
 
-fn lists(s: &mut [Vec<u8>], off: Sec, data: Sec, items: impl Iterator<Item = Vec<u32>>) {
+fn lists<'a>(s: &mut [Vec<u8>], off: Sec, data: Sec, items: impl Iterator<Item = &'a [u32]>) {
     let mut o = 0u32;
     put_u32s(&mut s[off as usize], [0]);
     for l in items {
         o += l.len() as u32;
         put_u32s(&mut s[off as usize], [o]);
-        put_u32s(&mut s[data as usize], l);
+        s[data as usize].extend_from_slice(bytemuck::cast_slice(l));
     }
 }
 
@@ -377,7 +373,8 @@ impl Store {
         let st = Store { map, secs, meta };
         if st.u32s(Sec::DocNode).len() != st.meta.docs
             || st.u32s(Sec::NodeFw).len() != st.meta.nodes
-            || st.f32s(Sec::Emb).len() != st.meta.docs * st.meta.dims
+            || st.bytes(Sec::Emb).len() != st.meta.docs * st.meta.dims
+            || st.f32s(Sec::EmbScale).len() != st.meta.docs
             || st.u32s(Sec::FwDocs).len() != st.meta.frameworks.len() + 1
         {
             return Err(damaged(&path, "its sections disagree with engine.json"));
@@ -529,11 +526,29 @@ impl Store {
         self.u64s(Sec::Pairs).get(r).unwrap_or(&[])
     }
 
-    /// The doc's embedding (unit length), empty when embeddings are missing.
-    pub fn emb(&self, d: u32) -> &[f32] {
+    /// Cosine of doc `d`'s embedding (stored as `i8` with a scale per row) with a unit vector.
+    pub fn cos(&self, d: u32, q: &[f32]) -> f32 {
         let k = self.meta.dims;
         let at = d as usize * k;
-        self.f32s(Sec::Emb).get(at..at + k).unwrap_or(&[])
+        let (Some(row), Some(&scale)) = (
+            self.bytes(Sec::Emb).get(at..at + k),
+            self.f32s(Sec::EmbScale).get(d as usize),
+        ) else {
+            return 0.0;
+        };
+        // Eight partial sums: the loop vectorizes.
+        let mut acc = [0f32; 8];
+        for (x, y) in row.chunks_exact(8).zip(q.chunks_exact(8)) {
+            for i in 0..8 {
+                acc[i] += (x[i] as i8) as f32 * y[i];
+            }
+        }
+        let mut s: f32 = acc.iter().sum();
+        let tail = row.len() / 8 * 8;
+        for (x, y) in row[tail..].iter().zip(q.get(tail..).unwrap_or(&[])) {
+            s += (*x as i8) as f32 * y;
+        }
+        s * scale
     }
 
     // --- vocabulary ---
