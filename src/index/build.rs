@@ -298,9 +298,6 @@ fn same_modes(_tmp: &Path) {}
 
 /// The test hook (see the module documentation): stop at `stage` when `ALIGNER_TEST_HOLD` names it.
 fn hold(dir: &Path, stage: &str) {
-    if std::env::var_os("ALIGNER_TIMING").is_some() {
-        eprintln!("TIMING {stage} {:?}", std::time::SystemTime::now());
-    }
     if std::env::var_os("ALIGNER_TEST_HOLD").is_none_or(|v| v != stage) {
         return;
     }

@@ -643,13 +643,7 @@ impl Library {
         if let Some(c) = self.corpus.get() {
             return Ok(c);
         }
-        let t = std::time::Instant::now();
-        let fws = read_corpus(&self.dir)?;
-        let t1 = t.elapsed();
-        let c = Corpus::new(fws);
-        if std::env::var_os("ALIGNER_TIMING").is_some() {
-            eprintln!("TIMING corpus parse {t1:?} new {:?}", t.elapsed() - t1);
-        }
+        let c = Corpus::new(read_corpus(&self.dir)?);
         Ok(self.corpus.get_or_init(|| c))
     }
 
