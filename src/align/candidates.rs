@@ -175,24 +175,35 @@ impl Matcher<'_> {
             let qv = super::semantic::unit_vector(unit, p.e_title);
             let mut map: HashMap<u32, (f32, f32)> = HashMap::default();
             if !docs.is_empty() && qv.iter().any(|x| *x != 0.0) {
-                // A scope of at most `sem_scan` standards is compared whole; a larger one through
-                // a sample of that size (every k-th standard, for the mean) and the first
-                // stage's word candidates (for those ranked by meaning), so that the cost per
-                // unit does not grow with the scope.
+                // A scope of at most `sem_scan` standards is compared whole; in a larger one, the
+                // first stage's word candidates are ranked by meaning, and the scope's mean comes
+                // from the stored sums (or a sample of `sem_scan` standards for a band of grades),
+                // so that the cost per unit does not grow with the scope.
                 let cap = (p.sem_scan.max(1.0) as usize).max(keep);
-                let (pool, sample): (Vec<u32>, Option<Vec<u32>>) = if docs.len() <= cap {
+                let (pool, mean) = if docs.len() <= cap {
                     (docs.clone(), None)
                 } else {
-                    let step = docs.len().div_ceil(cap);
                     let mut pool = lex_docs.clone();
                     pool.sort_unstable();
                     pool.dedup();
-                    (pool, Some(docs.iter().step_by(step).copied().collect()))
+                    // The scope's mean: exact from the stored sums when the scope is whole
+                    // frameworks or one grade of them, else from every k-th standard.
+                    let stored = match scope.grades_for(unit) {
+                        None => self.store.mean_cos(&fws, None, &qv),
+                        Some(g) if g.lo == g.hi => self.store.mean_cos(&fws, Some(g.lo), &qv),
+                        Some(_) => None,
+                    };
+                    let mean = stored.unwrap_or_else(|| {
+                        let step = docs.len().div_ceil(cap);
+                        let sample: Vec<u32> = docs.iter().step_by(step).copied().collect();
+                        sample.iter().map(|&d| self.store.cos(d, &qv)).sum::<f32>() / sample.len().max(1) as f32
+                    });
+                    (pool, Some(mean))
                 };
                 let docs = &pool;
                 let cos: Vec<f32> = docs.iter().map(|&d| self.store.cos(d, &qv)).collect();
-                let mean = match &sample {
-                    Some(s) => s.iter().map(|&d| self.store.cos(d, &qv)).sum::<f32>() / s.len() as f32,
+                let mean = match mean {
+                    Some(m) => m,
                     None if docs.len() > 1 => cos.iter().sum::<f32>() / cos.len() as f32,
                     None => self.store.meta.emb_mean,
                 };

@@ -44,8 +44,9 @@ pub struct Params {
     /// How many hits the first stage (tantivy) hands to the exact BM25F scoring; 0 scores every
     /// standard in scope exactly (slow; for measuring the first stage's recall).
     pub first_stage: f32,
-    /// Scopes of at most this many standards are compared by meaning whole; larger ones through
-    /// a sample (for the scope's mean) and the first stage's word candidates.
+    /// Scopes of at most this many standards are compared by meaning whole; in larger ones the
+    /// first stage's word candidates are, and the scope's mean comes from the stored sums (or a
+    /// sample of this many standards for a band of grades).
     pub sem_scan: f32,
     /// How many of a unit's terms (the most telling: weight x idf) the first stage queries.
     pub first_terms: f32,

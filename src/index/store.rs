@@ -77,8 +77,11 @@ enum Sec {
     Scope,
     FwNodes,
     EmbScale,
+    /// Per framework, the sum of its docs' embeddings; then per framework and grade bucket.
+    EmbSumFw,
+    EmbSumBucket,
 }
-const SECTIONS: usize = Sec::EmbScale as usize + 1;
+const SECTIONS: usize = Sec::EmbSumBucket as usize + 1;
 
 /// The store's small metadata (`engine.json`).
 #[derive(Debug, Clone, Serialize, Deserialize, Default)]
@@ -236,6 +239,28 @@ impl StoreWriter {
             }
         }
         lists(s, Sec::ScopeOff, Sec::Scope, lists_v.iter().map(|l| l.as_slice()));
+        // Sums of the embeddings, per framework and per scope list: a scope's mean cosine with a
+        // unit is the unit's vector times the scope's mean vector.
+        let dims = rows.dims;
+        let sum = |ds: &mut dyn Iterator<Item = u32>| -> Vec<f32> {
+            let mut acc = vec![0f64; dims];
+            for d in ds {
+                if let Some(row) = emb.get(d as usize * dims..(d as usize + 1) * dims) {
+                    for (a, x) in acc.iter_mut().zip(row) {
+                        *a += *x as f64;
+                    }
+                }
+            }
+            acc.into_iter().map(|x| x as f32).collect()
+        };
+        for f in 0..n_fw {
+            let v = sum(&mut (fw_docs[f]..fw_docs[f + 1]));
+            s[Sec::EmbSumFw as usize].extend_from_slice(bytemuck::cast_slice(&v));
+        }
+        for l in &lists_v {
+            let v = sum(&mut l.iter().copied());
+            s[Sec::EmbSumBucket as usize].extend_from_slice(bytemuck::cast_slice(&v));
+        }
         w.finish(path, emb, rows.dims)
     }
 
@@ -549,6 +574,31 @@ impl Store {
             s += (*x as i8) as f32 * y;
         }
         s * scale
+    }
+
+    /// The mean cosine of a unit vector with the docs of framework `fw` (all of them when
+    /// `grade` is `None`, else those of that grade), from the stored sums: exact, and one dot
+    /// product whatever the number of docs. `None` when the set is empty.
+    pub fn mean_cos(&self, fws: &[usize], grade: Option<Grade>, q: &[f32]) -> Option<f32> {
+        let k = self.meta.dims;
+        let mut acc = vec![0f32; k];
+        let mut n = 0usize;
+        for &f in fws {
+            let (sec, at, count) = match grade {
+                None => (Sec::EmbSumFw, f, self.fw_docs(f).len()),
+                Some(g) if (GRADE_LO..=GRADE_HI).contains(&g.0) => {
+                    let b = f * BUCKETS + (g.0 - GRADE_LO) as usize;
+                    (Sec::EmbSumBucket, b, self.range(Sec::ScopeOff, b).len())
+                }
+                Some(_) => continue,
+            };
+            let row = self.f32s(sec).get(at * k..(at + 1) * k)?;
+            for (a, x) in acc.iter_mut().zip(row) {
+                *a += x;
+            }
+            n += count;
+        }
+        (n > 0).then(|| crate::align::semantic::dot(&acc, q) / n as f32)
     }
 
     // --- vocabulary ---
