@@ -11,6 +11,7 @@ mod codes;
 mod common;
 mod curriculum;
 mod embed;
+mod engine;
 mod hostile;
 mod index_faults;
 mod ingest_standards;
