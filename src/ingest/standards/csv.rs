@@ -28,7 +28,7 @@ use crate::error::{Error, Location, Result};
 use crate::ingest::csv_guard;
 use crate::model::{Framework, Grade, Kind, Standard};
 use crate::text::clean;
-use std::collections::HashMap;
+use rustc_hash::FxHashMap as HashMap;
 use std::path::Path;
 
 fn parse_kind(s: &str) -> Option<Kind> {
@@ -99,7 +99,7 @@ pub fn read(path: &Path, text: &str) -> Result<Framework> {
     csv_guard::check_quotes(path, text, delim, headers.len(), c_grade.is_some(), &looks_like_row)?;
 
     let mut rows: Vec<Row> = Vec::new();
-    let mut by_code: HashMap<String, usize> = HashMap::new();
+    let mut by_code: HashMap<String, usize> = HashMap::default();
     let lines = csv_guard::Lines::new(text);
     for rec in rdr.records() {
         let rec = rec.map_err(|e| csv_error(path, &e))?;
@@ -221,7 +221,7 @@ pub fn read(path: &Path, text: &str) -> Result<Framework> {
     }
     let mut standards: Vec<Standard> = Vec::with_capacity(rows.len());
     let mut fixed = Vec::with_capacity(rows.len());
-    let mut subjects: HashMap<String, usize> = HashMap::new();
+    let mut subjects: HashMap<String, usize> = HashMap::default();
     for (i, parent) in order {
         let Some(r) = rows.get(i) else { continue };
         let parent = parent.and_then(|p| new_pos.get(p).copied());

@@ -335,7 +335,7 @@ pub(crate) fn infer_kinds(standards: &mut [crate::model::Standard], fixed: &[boo
 /// Final checks shared by all readers: every node has a uri, parents come before children, grades
 /// are sorted and deduplicated; then children lists are built.
 pub(crate) fn finish(path: &Path, mut fw: Framework) -> Result<Framework> {
-    let mut seen = std::collections::HashSet::new();
+    let mut seen = rustc_hash::FxHashSet::default();
     for (i, s) in fw.standards.iter_mut().enumerate() {
         if s.uri.trim().is_empty() {
             return Err(Error::input(
@@ -366,7 +366,7 @@ pub(crate) fn finish(path: &Path, mut fw: Framework) -> Result<Framework> {
         if let Some(c) = &s.code {
             s.alt_codes.retain(|a| a != c);
         }
-        let mut seen_alt = std::collections::HashSet::new();
+        let mut seen_alt = rustc_hash::FxHashSet::default();
         s.alt_codes.retain(|a| !a.is_empty() && seen_alt.insert(a.clone()));
     }
     if fw.standards.is_empty() {
@@ -374,7 +374,7 @@ pub(crate) fn finish(path: &Path, mut fw: Framework) -> Result<Framework> {
     }
     // A code that names two nodes: a claim of it resolves to both. Said, not refused (the CSV
     // reader refuses it, as its codes are the only identifiers).
-    let mut by_code: std::collections::HashMap<&str, Vec<&str>> = std::collections::HashMap::new();
+    let mut by_code: rustc_hash::FxHashMap<&str, Vec<&str>> = Default::default();
     for s in &fw.standards {
         if let Some(c) = s.code.as_deref() {
             by_code.entry(c).or_default().push(&s.uri);
