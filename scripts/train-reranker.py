@@ -1,6 +1,7 @@
 #!/usr/bin/env python3
-"""Train the matcher's second-stage reranker, with cross-validation, and write it to
-data/matching/reranker.json.
+"""Train a second-stage reranker for the matcher, with cross-validation (an experiment: the
+matcher ships the fixed blend and reads no reranker; --write leaves the model in
+data/matching/reranker.json for whoever wires one into src/align/features.rs).
 
     python3 scripts/train-reranker.py [--bin target/release/aligner] [--eval-dir ../shared/eval]
                                       [--folds 5] [--write]
@@ -8,7 +9,7 @@ data/matching/reranker.json.
 1. Runs `aligner eval --dump-features` in the three dev settings (Khan titles with each item's
    grade as filter, Khan titles without, MathFish texts without) to get, for every item, its
    candidate standards (the best 50 by words and the best 50 by meaning), each candidate's
-   features (names in src/align/matcher.rs, FEATURES) and whether it is a hit by the eval rule.
+   features (names in src/align/features.rs, FEATURES) and whether it is a hit by the eval rule.
 2. Model: a linear ranking function trained as pairwise logistic regression (each hit against
    the non-hits of the same item), L2-regularized, with numpy; then one Platt scaling
    (sigmoid(a * s + b)) fitted on all candidates, so that the shipped score is a probability that
@@ -45,7 +46,7 @@ def fold_of(item_id, k):
 
 
 def dump(bin_, path, no_grade, out):
-    env = dict(os.environ, ALIGNER_PARAMS="use_model=0")
+    env = dict(os.environ)
     args = [bin_, "eval", path, "--format", "json", "--framework", "ccss-math", "--dump-features", out]
     if no_grade:
         args.append("--no-grade")

@@ -19,7 +19,10 @@ const LONGEST_UNBROKEN_WORD: usize = 24;
 
 /// Width for tables: the terminal's when stdout is one, else 80 columns.
 pub fn width() -> u16 {
-    comfy_table::Table::new().width().unwrap_or(80).max(40)
+    terminal_size::terminal_size_of(std::io::stdout())
+        .map(|(w, _)| w.0)
+        .unwrap_or(80)
+        .max(40)
 }
 
 impl Table {
