@@ -269,6 +269,9 @@ pub fn build(dir: &Path, frameworks: Vec<Framework>, mut meta: Meta, progress: &
         let _ = fs::remove_dir_all(&old);
     }
     progress(Progress::Done);
+    // The corpus of a large framework takes a while to free (hundreds of thousands of small
+    // allocations): a thread of its own does it, so the build returns at once.
+    let _ = std::thread::Builder::new().spawn(move || drop(corpus));
     Ok(())
 }
 

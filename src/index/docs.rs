@@ -324,6 +324,9 @@ impl Collector {
         std::fs::write(
             dir.join(super::store::STORE_META_FILE),
             serde_json::to_vec(&meta).map_err(std::io::Error::other)?,
-        )
+        )?;
+        // As the build does with the corpus: the rows are freed on a thread of their own.
+        let _ = std::thread::Builder::new().spawn(move || drop((self, vecs, words)));
+        Ok(())
     }
 }
