@@ -120,7 +120,8 @@ pub fn run(a: Args, ctx: &Ctx, out: &mut dyn Write) -> CmdOutcome {
     };
     // The process ends after this command: what the report holds (a row per standard of the
     // scope) is left to the exit rather than freed piece by piece.
-    std::mem::forget((j, cov, al, units));
+    std::mem::forget((j, cov, al));
+    std::mem::forget(units);
     despite_closed_pipe(outcome, written)
 }
 

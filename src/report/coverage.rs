@@ -144,7 +144,7 @@ pub fn compute(
     min_score: f32,
 ) -> Coverage {
     let counted = counted_standards(c, frameworks, grades);
-    let pos: std::collections::HashMap<Ref, usize> = counted.iter().enumerate().map(|(i, r)| (*r, i)).collect();
+    let pos: rustc_hash::FxHashMap<Ref, usize> = counted.iter().enumerate().map(|(i, r)| (*r, i)).collect();
     let mut cov: Vec<StandardCoverage> = counted
         .iter()
         .map(|&r| StandardCoverage {
@@ -242,7 +242,7 @@ pub fn compute(
     // Publisher's order: by the first counted standard of each group, then by code. A domain's
     // first standard is found in one pass over the standards (each code's segment prefixes looked
     // up among the domain keys), and a cluster's domain the same way from its key.
-    let mut dom_first: std::collections::HashMap<String, usize> =
+    let mut dom_first: rustc_hash::FxHashMap<String, usize> =
         by_domain.iter().map(|d| (d.key.clone(), usize::MAX)).collect();
     for (i, sc) in cov.iter().enumerate() {
         for p in segment_prefixes(c.standard(sc.r).display_code()) {
