@@ -543,43 +543,37 @@ impl Framework {
         }
     }
 
-    /// Ancestors of `idx`, nearest first.
-    pub fn ancestors(&self, idx: StdIdx) -> Vec<StdIdx> {
-        let mut out = Vec::new();
-        let mut cur = self.standards[idx].parent;
-        while let Some(p) = cur {
-            // Defensive: a cycle in bad input ends the walk once it has visited every node
-            // (readers break cycles, so this costs nothing on a real tree: linear in the depth).
-            if out.len() >= self.standards.len() {
-                break;
-            }
-            out.push(p);
+    /// The ancestors of `idx`, nearest first, walked lazily: at most as many steps as there are
+    /// nodes, so a parent cycle in bad input ends the walk (readers break cycles; on a real tree
+    /// the walk is linear in the depth).
+    pub fn parents(&self, idx: StdIdx) -> impl Iterator<Item = StdIdx> + '_ {
+        let mut cur = self.standards.get(idx).and_then(|s| s.parent);
+        (0..self.standards.len()).map_while(move |_| {
+            let p = cur?;
             cur = self.standards[p].parent;
-        }
-        out
+            Some(p)
+        })
     }
 
-    /// The texts a standard reads under, nearest first: its cluster or topic, its domain, and for
-    /// a sub-standard its standard.
-    pub fn headings(&self, idx: StdIdx) -> impl Iterator<Item = &Standard> {
-        self.ancestors(idx)
-            .into_iter()
-            .map(|a| &self.standards[a])
-            .filter(|a| matches!(a.kind, Kind::Cluster | Kind::Topic | Kind::Domain | Kind::Standard))
+    /// Ancestors of `idx`, nearest first.
+    pub fn ancestors(&self, idx: StdIdx) -> Vec<StdIdx> {
+        self.parents(idx).collect()
+    }
+
+    /// The headings a standard reads under, nearest first: its cluster or topic, its domain, and
+    /// for a sub-standard its standard.
+    pub fn headings(&self, idx: StdIdx) -> impl Iterator<Item = StdIdx> + '_ {
+        self.parents(idx).filter(|&a| {
+            matches!(
+                self.standards[a].kind,
+                Kind::Cluster | Kind::Topic | Kind::Domain | Kind::Standard
+            )
+        })
     }
 
     /// The nearest ancestor of the given kind.
     pub fn ancestor_of_kind(&self, idx: StdIdx, kind: Kind) -> Option<StdIdx> {
-        let mut cur = self.standards.get(idx)?.parent;
-        // At most as many steps as there are nodes: a cycle in bad input ends the walk.
-        for _ in 0..self.standards.len() {
-            let p = cur?;
-            if self.standards[p].kind == kind {
-                return Some(p);
-            }
-            cur = self.standards[p].parent;
-        }
-        None
+        self.parents(idx).find(|&a| self.standards[a].kind == kind)
     }
 
     /// Count of nodes per kind, in kind order.
