@@ -43,24 +43,12 @@ impl Corpus {
 
     /// Position of the framework with this id (case-insensitive).
     pub fn framework_pos(&self, id: &str) -> Result<usize> {
-        self.frameworks
-            .iter()
-            .position(|f| f.id.eq_ignore_ascii_case(id.trim()))
-            .ok_or_else(|| Error::UnknownFramework {
-                id: id.to_string(),
-                known: self.frameworks.iter().map(|f| f.id.clone()).collect(),
-            })
+        framework_pos(self.frameworks.iter().map(|f| f.id.as_str()), id)
     }
 
     /// Positions of frameworks selected by an optional id list.
     pub fn framework_filter(&self, ids: &[String]) -> Result<Option<Vec<usize>>> {
-        if ids.is_empty() {
-            return Ok(None);
-        }
-        ids.iter()
-            .map(|id| self.framework_pos(id))
-            .collect::<Result<Vec<_>>>()
-            .map(Some)
+        framework_filter(self.frameworks.iter().map(|f| f.id.as_str()), ids)
     }
 
     /// The standards a code names. Unknown codes are an error with suggestions.
@@ -136,4 +124,30 @@ impl Corpus {
             .map(|idx| Ref { fw: r.fw, idx })
             .collect()
     }
+}
+
+/// Position of the framework with this id (case-insensitive) among `known`, the frameworks' ids in
+/// index order; an unknown id is an error listing them.
+pub fn framework_pos<'a>(known: impl Iterator<Item = &'a str> + Clone, id: &str) -> Result<usize> {
+    known
+        .clone()
+        .position(|f| f.eq_ignore_ascii_case(id.trim()))
+        .ok_or_else(|| Error::UnknownFramework {
+            id: id.to_string(),
+            known: known.map(String::from).collect(),
+        })
+}
+
+/// Positions of the frameworks an optional id list selects (`None` for an empty list: all).
+pub fn framework_filter<'a>(
+    known: impl Iterator<Item = &'a str> + Clone,
+    ids: &[String],
+) -> Result<Option<Vec<usize>>> {
+    if ids.is_empty() {
+        return Ok(None);
+    }
+    ids.iter()
+        .map(|id| framework_pos(known.clone(), id))
+        .collect::<Result<Vec<_>>>()
+        .map(Some)
 }

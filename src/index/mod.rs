@@ -647,33 +647,19 @@ impl Library {
         Ok(self.corpus.get_or_init(|| c))
     }
 
-    /// Frameworks in the index, in index order: (id, subject).
-    pub fn framework_ids(&self) -> impl Iterator<Item = &str> {
+    /// The ids of the frameworks in the index, in index order.
+    pub fn framework_ids(&self) -> impl Iterator<Item = &str> + Clone {
         self.store.meta.frameworks.iter().map(|f| f.id.as_str())
     }
 
     /// Position of the framework with this id (case-insensitive), without reading the corpus.
     pub fn framework_pos(&self, id: &str) -> Result<usize> {
-        self.store
-            .meta
-            .frameworks
-            .iter()
-            .position(|f| f.id.eq_ignore_ascii_case(id.trim()))
-            .ok_or_else(|| Error::UnknownFramework {
-                id: id.to_string(),
-                known: self.framework_ids().map(String::from).collect(),
-            })
+        crate::corpus::framework_pos(self.framework_ids(), id)
     }
 
     /// Positions of frameworks selected by an optional id list.
     pub fn framework_filter(&self, ids: &[String]) -> Result<Option<Vec<usize>>> {
-        if ids.is_empty() {
-            return Ok(None);
-        }
-        ids.iter()
-            .map(|id| self.framework_pos(id))
-            .collect::<Result<Vec<_>>>()
-            .map(Some)
+        crate::corpus::framework_filter(self.framework_ids(), ids)
     }
 }
 
