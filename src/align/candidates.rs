@@ -149,10 +149,9 @@ impl Matcher<'_> {
         } else {
             self.tantivy_docs(&q, &fws, scope.grades_for(unit), want)
         };
-        let qmap: HashMap<u32, f32> = q.terms.iter().copied().collect();
         let mut by_lex: Vec<(u32, f32)> = lex_docs
             .iter()
-            .map(|&d| (d, features::bm25f(self.store, p, d, &qmap)))
+            .map(|&d| (d, features::bm25f(self.store, p, d, &q)))
             .filter(|x| x.1 > 0.0)
             .collect();
         best_first(&mut by_lex, 2 * keep);

@@ -5,7 +5,6 @@
 use super::candidates::CandSet;
 use super::params::Params;
 use crate::index::store::{Store, N_FIELDS};
-use rustc_hash::FxHashMap as HashMap;
 
 /// Two term ids as one key.
 pub fn pack(a: u32, b: u32) -> u64 {
@@ -13,7 +12,7 @@ pub fn pack(a: u32, b: u32) -> u64 {
 }
 
 /// BM25F of doc `d` for a weighted query, from its per-field counts and lengths.
-pub fn bm25f(store: &Store, p: &Params, d: u32, q: &HashMap<u32, f32>) -> f32 {
+pub fn bm25f(store: &Store, p: &Params, d: u32, q: &super::query::Query) -> f32 {
     let weights = [p.w_text, p.w_children, p.w_cluster, p.w_domain, p.w_notes, p.w_alias];
     let len = store.field_len(d);
     let avg = store.meta.avg_len;
@@ -34,7 +33,7 @@ pub fn bm25f(store: &Store, p: &Params, d: u32, q: &HashMap<u32, f32>) -> f32 {
             }
             i += 1;
         }
-        if let Some(&qw) = q.get(&t) {
+        if let Some(qw) = q.weight(t) {
             acc += qw * store.idf(t) * tf * (p.k1 + 1.0) / (tf + p.k1);
         }
     }
@@ -121,10 +120,9 @@ impl super::matcher::Matcher<'_> {
         match cs.lex.get(&d) {
             Some(&x) => x,
             None => {
-                let q: HashMap<u32, f32> = cs.q.terms.iter().copied().collect();
                 let pairs = pairs(self.store, d, &cs.qpairs);
                 (
-                    bm25f(self.store, &self.params, d, &q) + self.params.w_phrase * pairs,
+                    bm25f(self.store, &self.params, d, &cs.q) + self.params.w_phrase * pairs,
                     pairs,
                 )
             }

@@ -131,15 +131,7 @@ impl<'l> Matcher<'l> {
 
     /// The `top` best standards for a unit, best first.
     pub fn match_unit(&self, unit: &Unit, scope: &Scope, top: usize) -> Vec<Match> {
-        self.match_unit_with(unit, scope, top, &[]).0
-    }
-
-    /// As [`match_unit`](Self::match_unit), also returning the scores of the `extra` standards
-    /// (claimed ones), whether or not they are in scope or among the top.
-    pub fn match_unit_with(&self, unit: &Unit, scope: &Scope, top: usize, extra: &[Ref]) -> (Vec<Match>, Vec<f32>) {
-        let p = self.prepare(unit, scope, top);
-        let scores = self.scores_of(&p, extra);
-        (p.matches, scores)
+        self.prepare(unit, scope, top).matches
     }
 
     /// The scores the unit of a prepared match gives the `extra` standards (claimed ones), whether

@@ -70,16 +70,7 @@ fn normalize(v: &mut [f32]) {
 impl DocVectors {
     /// Embed every document, in document order, from its statement, its headings (weight
     /// `e_heads`) and the names lessons give it (weight `e_names`).
-    pub fn build<'a>(docs: impl Iterator<Item = (&'a str, String, &'a str)>, e_heads: f32, e_names: f32) -> DocVectors {
-        Self::build_owned(docs.map(|(a, b, c)| (a, b, c.to_string())), e_heads, e_names)
-    }
-
-    /// As [`build`](Self::build), with the names owned.
-    pub fn build_owned<'a>(
-        docs: impl Iterator<Item = (&'a str, String, String)>,
-        e_heads: f32,
-        e_names: f32,
-    ) -> DocVectors {
+    pub fn build<'a>(docs: impl Iterator<Item = (&'a str, String, String)>, e_heads: f32, e_names: f32) -> DocVectors {
         let emb = Embeddings::shipped();
         let dims = emb.dims();
         let mut vecs = Vec::new();
@@ -113,17 +104,6 @@ impl DocVectors {
         &self.vecs
     }
 
-    /// Document `i`'s vector.
-    pub fn row(&self, i: usize) -> &[f32] {
-        &self.vecs[i * self.dims..(i + 1) * self.dims]
-    }
-
-    /// Cosine of document `d` with a normalized vector.
-    pub fn dot(&self, d: u32, q: &[f32]) -> f32 {
-        let row = &self.vecs[d as usize * self.dims..(d as usize + 1) * self.dims];
-        row.iter().zip(q).map(|(a, b)| a * b).sum()
-    }
-
     /// Mean cosine between documents `a` and the others, a baseline for a scope of one.
     pub fn mean_similarity(&self, sample: usize) -> f32 {
         let n = self.vecs.len() / self.dims.max(1);
@@ -137,7 +117,8 @@ impl DocVectors {
         for (i, &a) in idx.iter().enumerate() {
             for &b in &idx[i + 1..] {
                 let ra = &self.vecs[a * self.dims..(a + 1) * self.dims];
-                sum += self.dot(b as u32, ra);
+                let rb = &self.vecs[b * self.dims..(b + 1) * self.dims];
+                sum += rb.iter().zip(ra).map(|(x, y)| x * y).sum::<f32>();
                 cnt += 1;
             }
         }

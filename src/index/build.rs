@@ -1,4 +1,5 @@
-//! Building an index: read the frameworks, write tantivy and the stored corpus into a temporary
+//! Building an index: read the frameworks, write tantivy, the engine store and the stored corpus
+//! into a temporary
 //! directory beside the target, and swap it in only when complete. A lock file beside the target
 //! makes a second concurrent build fail at once with [`Error::IndexBusy`].
 //!
@@ -12,7 +13,7 @@
 //! Test hook: with `ALIGNER_TEST_HOLD=<stage>` in the environment, a build stops at that stage,
 //! writes the file `DIR.held` (holding the stage name) and waits until that file is removed (at
 //! most 60 s) before going on. Stages: `read` (the frameworks are read and the temporary directory
-//! exists), `commit` (tantivy is committed), `corpus` (the stored frameworks and `meta.json` are
+//! exists), `commit` (tantivy is committed), `store` (the engine store is written), `corpus` (the stored frameworks and `meta.json` are
 //! written), `swap` (between the two renames: the old index is aside, the new one not yet in
 //! place) and `swapped` (the new index is in place, the old one not yet removed); the last two
 //! only when there is an index to replace. The fault tests (`tests/it/index_faults.rs`) kill a build
@@ -20,7 +21,6 @@
 
 use super::schema::{self, Fields};
 use super::{Meta, CORPUS_FILE, META_FILE, TANTIVY_DIR};
-use crate::corpus::Corpus;
 use crate::error::{Error, Result};
 use crate::model::{Framework, Kind};
 use std::fs::{self, File, OpenOptions};
@@ -89,11 +89,15 @@ impl Drop for TempDir {
 pub fn build(dir: &Path, frameworks: Vec<Framework>, mut meta: Meta, progress: &dyn Fn(Progress)) -> Result<()> {
     tidy(dir);
     refuse_foreign(dir)?;
-    hold(dir, "start");
-    let corpus = Corpus::new(frameworks);
-    let n_std: usize = corpus.frameworks.iter().map(|f| f.standards.len()).sum();
+    // Headings without a code get the one their children share, as the corpus a command opens
+    // does (`Corpus::new`); the code index itself is not needed to build.
+    let mut fws = frameworks;
+    for fw in &mut fws {
+        crate::codes::derive_heading_codes(fw);
+    }
+    let n_std: usize = fws.iter().map(|f| f.standards.len()).sum();
     progress(Progress::Indexing {
-        frameworks: corpus.frameworks.len(),
+        frameworks: fws.len(),
         standards: n_std,
     });
 
@@ -116,19 +120,15 @@ pub fn build(dir: &Path, frameworks: Vec<Framework>, mut meta: Meta, progress: &
     // embeds the standards. Node and doc numbers are counted here, in corpus order, so the result
     // does not depend on the threads' timing.
     let (rows, vecs) = std::thread::scope(|sc| -> Result<_> {
-        let emb = sc.spawn(|| {
-            let v = super::docs::embed_docs(&corpus, params.e_heads, params.e_alias);
-            hold(dir, "embedded");
-            v
-        });
+        let emb = sc.spawn(|| super::docs::embed_docs(&fws, params.e_heads, params.e_alias));
         let (tx, rx) = std::sync::mpsc::sync_channel::<Option<super::docs::NodeTexts>>(4096);
-        let corpus_ref = &corpus;
+        let fws_ref = &fws;
         let collect = sc.spawn(move || {
             let mut rows = super::docs::Collector::default();
             for msg in rx {
                 match msg {
                     Some(nt) => {
-                        rows.add(corpus_ref, &nt);
+                        rows.add(fws_ref, &nt);
                     }
                     None => rows.end_framework(),
                 }
@@ -136,7 +136,7 @@ pub fn build(dir: &Path, frameworks: Vec<Framework>, mut meta: Meta, progress: &
             rows
         });
         let (mut next_node, mut next_doc) = (0u32, 0u32);
-        for (f, fw) in corpus.frameworks.iter().enumerate() {
+        for (f, fw) in fws.iter().enumerate() {
             let aliases = crate::shipped::aliases(&fw.id);
             let by_uri: rustc_hash::FxHashMap<&str, usize> = fw
                 .standards
@@ -161,7 +161,7 @@ pub fn build(dir: &Path, frameworks: Vec<Framework>, mut meta: Meta, progress: &
                     }
                     continue;
                 }
-                let nt = super::docs::node_texts(&corpus, f, pos, &by_uri, &aliases);
+                let nt = super::docs::node_texts(&fws, f, pos, &by_uri, &aliases);
                 let (node, doc) = (next_node, next_doc);
                 next_node += 1;
                 if s.kind.is_alignable() {
@@ -213,11 +213,10 @@ pub fn build(dir: &Path, frameworks: Vec<Framework>, mut meta: Meta, progress: &
         let rows = collect.join().expect("the collector thread does not panic");
         Ok((rows, emb.join().expect("the embedding thread does not panic")))
     })?;
-    hold(dir, "added");
     // The engine store is written while tantivy commits and merges its segments.
     std::thread::scope(|sc| -> Result<()> {
         let store = sc.spawn(|| {
-            rows.write(&tmp_path, &corpus, vecs)
+            rows.write(&tmp_path, &fws, vecs)
                 .map_err(|e| Error::io(&tmp_path.join(super::store::STORE_FILE), e))
         });
         writer.commit()?;
@@ -232,8 +231,8 @@ pub fn build(dir: &Path, frameworks: Vec<Framework>, mut meta: Meta, progress: &
     hold(dir, "store");
 
     let corpus_path = tmp_path.join(CORPUS_FILE);
-    fs::write(&corpus_path, super::codec::encode(&corpus.frameworks)).map_err(|e| Error::io(&corpus_path, e))?;
-    meta.frameworks = corpus.frameworks.iter().map(|f| f.id.clone()).collect();
+    fs::write(&corpus_path, super::codec::encode(&fws)).map_err(|e| Error::io(&corpus_path, e))?;
+    meta.frameworks = fws.iter().map(|f| f.id.clone()).collect();
     meta.standards = n_std;
     let meta_path = tmp_path.join(META_FILE);
     fs::write(&meta_path, serde_json::to_vec_pretty(&meta).expect("meta serializes"))
@@ -269,9 +268,9 @@ pub fn build(dir: &Path, frameworks: Vec<Framework>, mut meta: Meta, progress: &
         let _ = fs::remove_dir_all(&old);
     }
     progress(Progress::Done);
-    // The corpus of a large framework takes a while to free (hundreds of thousands of small
-    // allocations): a thread of its own does it, so the build returns at once.
-    let _ = std::thread::Builder::new().spawn(move || drop(corpus));
+    // The frameworks of a large index take a while to free (hundreds of thousands of small
+    // allocations): a thread of their own does it, so the build returns at once.
+    let _ = std::thread::Builder::new().spawn(move || drop(fws));
     Ok(())
 }
 

@@ -11,7 +11,6 @@ use super::store::{
 };
 use crate::align::analyze::Analyzer;
 use crate::align::semantic::DocVectors;
-use crate::corpus::Corpus;
 use crate::model::{Framework, Kind, StdIdx};
 use rustc_hash::FxHashMap as HashMap;
 
@@ -19,24 +18,9 @@ use rustc_hash::FxHashMap as HashMap;
 /// frameworks have at most four (a sub-standard's standard, cluster, domain, strand).
 pub const MAX_HEADINGS: usize = 6;
 
-/// The headings a standard reads under, nearest first, at most [`MAX_HEADINGS`], found in time
-/// linear in its depth (a parent cycle in bad input ends the walk).
+/// The headings a standard reads under, nearest first, at most [`MAX_HEADINGS`].
 pub fn headings(fw: &Framework, idx: StdIdx) -> Vec<StdIdx> {
-    let mut out = Vec::new();
-    let mut cur = fw.standards.get(idx).and_then(|s| s.parent);
-    let mut steps = 0;
-    while let Some(p) = cur {
-        steps += 1;
-        if steps > fw.standards.len() || out.len() >= MAX_HEADINGS {
-            break;
-        }
-        let s = &fw.standards[p];
-        if matches!(s.kind, Kind::Cluster | Kind::Topic | Kind::Domain | Kind::Standard) {
-            out.push(p);
-        }
-        cur = s.parent;
-    }
-    out
+    fw.headings(idx).take(MAX_HEADINGS).collect()
 }
 
 /// The field texts of one node.
@@ -52,13 +36,13 @@ pub struct NodeTexts<'a> {
 
 /// The field texts of node `pos` of framework `f`.
 pub fn node_texts<'a>(
-    corpus: &'a Corpus,
+    fws: &'a [Framework],
     f: usize,
     pos: usize,
     by_uri: &HashMap<&str, usize>,
     aliases: &std::collections::HashMap<&'static str, Vec<&'static str>>,
 ) -> NodeTexts<'a> {
-    let fw = &corpus.frameworks[f];
+    let fw = &fws[f];
     let s = &fw.standards[pos];
     let names: Vec<&str> = s
         .code
@@ -108,8 +92,8 @@ pub fn node_texts<'a>(
 /// The embedding of every doc (alignable node), in doc order: its statement, its headings
 /// (weight `e_heads`) and the names lessons give it (weight `e_alias`). Independent of the rest
 /// of the build, so it runs on its own thread.
-pub fn embed_docs(corpus: &Corpus, e_heads: f32, e_alias: f32) -> DocVectors {
-    let inputs = corpus.frameworks.iter().flat_map(|fw| {
+pub fn embed_docs(fws: &[Framework], e_heads: f32, e_alias: f32) -> DocVectors {
+    let inputs = fws.iter().flat_map(|fw| {
         let aliases = crate::shipped::aliases(&fw.id);
         fw.standards
             .iter()
@@ -129,7 +113,7 @@ pub fn embed_docs(corpus: &Corpus, e_heads: f32, e_alias: f32) -> DocVectors {
                 (s.text.as_str(), heads.join(". "), names)
             })
     });
-    DocVectors::build_owned(inputs, e_heads, e_alias)
+    DocVectors::build(inputs, e_heads, e_alias)
 }
 
 /// Collects the store's rows while the build walks the corpus.
@@ -179,14 +163,9 @@ impl Collector {
         });
     }
 
-    /// Number the next alignable node will have as a doc.
-    pub fn next_doc(&self) -> u32 {
-        self.docs.len() as u32
-    }
-
     /// Add a node; returns its node number.
-    pub fn add(&mut self, corpus: &Corpus, nt: &NodeTexts) -> u32 {
-        let fw = &corpus.frameworks[nt.fw];
+    pub fn add(&mut self, fws: &[Framework], nt: &NodeTexts) -> u32 {
+        let fw = &fws[nt.fw];
         let s = &fw.standards[nt.pos];
         let node = self.nodes.len() as u32;
         self.nodes.push(NodeRow {
@@ -249,7 +228,7 @@ impl Collector {
     }
 
     /// Renumber terms in sorted order, link parents, embed, and write the store.
-    pub fn write(mut self, dir: &std::path::Path, corpus: &Corpus, vecs: DocVectors) -> std::io::Result<()> {
+    pub fn write(mut self, dir: &std::path::Path, fws: &[Framework], vecs: DocVectors) -> std::io::Result<()> {
         let mut vocab: Vec<(String, u32)> = std::mem::take(&mut self.vocab).into_iter().collect();
         vocab.sort_unstable();
         let mut new_id = vec![0u32; vocab.len()];
@@ -297,8 +276,7 @@ impl Collector {
             dims,
             avg_len: avg,
             emb_mean,
-            frameworks: corpus
-                .frameworks
+            frameworks: fws
                 .iter()
                 .map(|f| super::store::StoreFramework {
                     id: f.id.clone(),
