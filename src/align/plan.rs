@@ -7,7 +7,7 @@ use super::matcher::Prepared;
 use super::{Matcher, Scope, UnitAlignment};
 use crate::corpus::Corpus;
 use crate::error::Result;
-use crate::index::search::CodeFrameworks;
+use crate::index::code_keys::CodeFrameworks;
 use crate::index::Library;
 use crate::model::{Grade, GradeRange, Unit};
 

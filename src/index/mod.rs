@@ -16,6 +16,7 @@
 //!   by hand.
 
 pub mod build;
+pub mod code_keys;
 pub mod codec;
 pub mod docs;
 pub mod schema;

@@ -5,7 +5,7 @@
 use crate::common::{aligner, json_of, shipped_index};
 use aligner::align::plan::guess_framework;
 use aligner::align::{align_units, Matcher, Params, Scope};
-use aligner::index::search::CodeFrameworks;
+use aligner::index::code_keys::CodeFrameworks;
 use aligner::index::Library;
 use aligner::model::Unit;
 use std::path::Path;
