@@ -30,6 +30,9 @@ pub struct Metrics {
     pub mrr: f64,
     /// Share of items whose first suggestion is in the right cluster but is the wrong standard.
     pub near_miss: f64,
+    /// Share of items whose first suggestion is in one of the publisher's strands or domains
+    /// (CCSS ELA: RL, RI, W...; math: 4.NF...; NGSS: its topic).
+    pub strand_accuracy: f64,
 }
 
 #[derive(Debug, Clone, Serialize)]
@@ -55,6 +58,10 @@ pub struct ItemOutcome {
     pub publisher: Vec<String>,
     /// aligner's suggestions, best first (at most 10).
     pub suggested: Vec<String>,
+    /// Their scores.
+    pub scores: Vec<f32>,
+    /// Whether each agrees with one of the publisher's standards.
+    pub agrees: Vec<bool>,
     /// 1-based rank of the first suggestion that agrees with the publisher; null when none of the
     /// suggestions does.
     pub first_agreeing: Option<usize>,
@@ -69,6 +76,7 @@ struct Tally {
     hits: [usize; 3],
     rr: f64,
     near: usize,
+    strand: usize,
 }
 
 impl Tally {
@@ -82,6 +90,7 @@ impl Tally {
             recall_at_10: r(self.hits[2]),
             mrr: round4(self.rr / n),
             near_miss: r(self.near),
+            strand_accuracy: r(self.strand),
         }
     }
 }
@@ -93,6 +102,17 @@ fn round4(x: f64) -> f64 {
 /// Does suggestion `s` count for the publisher's standard `g`?
 pub fn hits(corpus: &Corpus, s: Ref, g: Ref) -> bool {
     s == g || (s.fw == g.fw && corpus.ancestors(s).contains(&g))
+}
+
+/// The strand (domain) a standard is in: its domain heading, else the letters its code starts
+/// with (`RL.3.2` -> `RL`).
+fn strand_of(corpus: &Corpus, r: Ref) -> String {
+    let fw = &corpus.frameworks[r.fw];
+    if let Some(d) = fw.ancestor_of_kind(r.idx, Kind::Domain) {
+        return format!("#{d}");
+    }
+    let code = corpus.standard(r).display_code();
+    code.split(['.', '-', ' ']).next().unwrap_or(code).to_string()
 }
 
 fn cluster_of(corpus: &Corpus, r: Ref) -> Option<Ref> {
@@ -148,8 +168,13 @@ pub fn evaluate(
                 .first()
                 .and_then(|s| cluster_of(corpus, s.r))
                 .is_some_and(|c| gold.iter().any(|g| cluster_of(corpus, *g) == Some(c) || *g == c));
+        let strand_hit = sugg.first().is_some_and(|s| {
+            let st = strand_of(corpus, s.r);
+            gold.iter().any(|g| strand_of(corpus, *g) == st)
+        });
         for t in [&mut overall, by.entry(grade_label(u)).or_default()] {
             t.n += 1;
+            t.strand += strand_hit as usize;
             for (i, k) in KS.iter().enumerate() {
                 if first_hit.is_some_and(|p| p < *k) {
                     t.hits[i] += 1;
@@ -169,6 +194,8 @@ pub fn evaluate(
                 title: u.title.clone(),
                 publisher: gold.iter().map(|g| code(*g)).collect(),
                 suggested: sugg.iter().map(|s| code(s.r)).collect(),
+                scores: sugg.iter().map(|s| (s.score * 1000.0).round() / 1000.0).collect(),
+                agrees: sugg.iter().map(|s| gold.iter().any(|g| hits(corpus, s.r, *g))).collect(),
                 first_agreeing: first_hit.map(|p| p + 1),
                 near_miss: near,
             });

@@ -26,7 +26,24 @@ pub const FILES: &[(&str, &[u8])] = &[
 
 /// (framework id, list) of the shipped aliases: `code<TAB>name` lines, the names lessons and
 /// textbooks give the framework's standards (see `data/matching/aliases/README.md`).
-pub const ALIASES: &[(&str, &str)] = &[("ccss-math", include_str!("../data/matching/aliases/ccss-math.tsv"))];
+/// A list may name an anchor (`RL.2`) instead of a code: its names go to every grade's standard
+/// of that anchor (RL.3.2, RL.9-10.2), not to their sub-standards.
+pub const ALIASES: &[(&str, &str)] = &[
+    ("ccss-math", include_str!("../data/matching/aliases/ccss-math.tsv")),
+    ("ccss-ela", include_str!("../data/matching/aliases/ccss-ela-anchors.tsv")),
+];
+
+/// The names of the standard with this code: its own, else its anchor's (a standard, not a
+/// sub-standard, of an anchored framework).
+pub fn names_for<'m>(aliases: &'m HashMap<&'static str, Vec<&'static str>>, code: &str) -> Option<&'m Vec<&'static str>> {
+    aliases.get(code).or_else(|| {
+        let last = code.rsplit('.').next()?;
+        if !last.chars().all(|c| c.is_ascii_digit()) {
+            return None;
+        }
+        aliases.get(crate::align::lesson::anchor_of_code(code)?.as_str())
+    })
+}
 
 /// The shipped names of a framework's standards, by code as the framework writes it.
 pub fn aliases(fw_id: &str) -> HashMap<&'static str, Vec<&'static str>> {

@@ -15,6 +15,9 @@ use tantivy::query::{BooleanQuery, BoostQuery, ConstScoreQuery, Occur, Query as 
 use tantivy::schema::IndexRecordOption;
 use tantivy::Term;
 
+/// How many of a lesson model's likeliest anchors bring their standards in as candidates.
+const LESSON_ANCHORS: usize = 6;
+
 /// A unit's candidates and what was computed on the way.
 pub(super) struct CandSet {
     pub q: Query,
@@ -33,6 +36,9 @@ pub(super) struct CandSet {
     pub lex_rank: HashMap<u32, usize>,
     pub sem_rank: HashMap<u32, usize>,
     pub qpairs: Vec<(u64, f32)>,
+    /// Per lesson model that applies to the scope (by position in `Matcher::lessons`): the
+    /// probability of each of its anchors for the unit.
+    pub lesson: Vec<(usize, Vec<f32>)>,
 }
 
 /// Keep the `k` best of `(doc, score)`, best first (on a tie, the lower doc first). A lesson text
@@ -227,7 +233,28 @@ impl Matcher<'_> {
             }
             sem = Some(map);
         }
+        // The lesson models of the scope's frameworks: their likeliest anchors' standards are
+        // candidates too (a lesson's routine may share no word with them).
+        let mut lesson = Vec::new();
+        if p.w_lesson > 0.0 {
+            for (k, ls) in self.lessons.iter().enumerate().filter(|(_, ls)| fws.contains(&ls.fw)) {
+                let probs = ls.model.probs(&unit.title, &unit.text);
+                let mut order: Vec<usize> = (0..probs.len()).collect();
+                order.sort_by(|a, b| probs[*b].total_cmp(&probs[*a]).then(a.cmp(b)));
+                let best: Vec<u16> = order.iter().take(LESSON_ANCHORS).map(|&i| i as u16).collect();
+                for &d in &in_scope {
+                    if ls.docs.contains(&d)
+                        && ls.anchor[(d - ls.docs.start) as usize].is_some_and(|a| best.contains(&a))
+                        && !ids.contains(&d)
+                    {
+                        ids.push(d);
+                    }
+                }
+                lesson.push((k, probs));
+            }
+        }
         CandSet {
+            lesson,
             q,
             ids,
             lex,

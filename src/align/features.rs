@@ -82,13 +82,19 @@ pub struct Blend {
     pub lex_rel: f32,
     pub lex_abs: f32,
     pub sem_rel: f32,
+    /// The lesson model's probability of the candidate's anchor, when a model applies to it.
+    pub lesson: Option<f32>,
 }
 
 impl Blend {
     /// The score in 0..1: words (at least `lex_floor`) times the mix of words and meaning, `w`
     /// being the weight of meaning.
     pub fn score(&self, p: &Params, w: f32) -> f32 {
-        self.lex_abs.max(p.lex_floor) * ((1.0 - w) * self.lex_rel + w * self.sem_rel)
+        let base = self.lex_abs.max(p.lex_floor) * ((1.0 - w) * self.lex_rel + w * self.sem_rel);
+        match self.lesson {
+            Some(l) => (1.0 - p.w_lesson) * base + p.w_lesson * l,
+            None => base,
+        }
     }
 }
 
@@ -144,12 +150,24 @@ impl super::matcher::Matcher<'_> {
         }
     }
 
+    /// The lesson model's probability of doc `d`'s anchor for the unit.
+    fn lesson_of(&self, cs: &CandSet, d: u32) -> Option<f32> {
+        cs.lesson.iter().find_map(|(k, probs)| {
+            let ls = &self.lessons[*k];
+            if !ls.docs.contains(&d) {
+                return None;
+            }
+            Some(ls.anchor[(d - ls.docs.start) as usize].map_or(0.0, |a| probs[a as usize]))
+        })
+    }
+
     pub(super) fn blend(&self, cs: &CandSet, d: u32) -> Blend {
         let (lex, _) = self.lex_of(cs, d);
         Blend {
             lex_rel: if cs.lex_max > 0.0 { lex / cs.lex_max } else { 0.0 },
             lex_abs: self.score_to_unit(lex),
             sem_rel: self.sem_of(cs, d).1,
+            lesson: self.lesson_of(cs, d),
         }
     }
 

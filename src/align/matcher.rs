@@ -8,6 +8,8 @@
 
 use super::features::{FEATURES, NF};
 use super::params::Params;
+use super::calibrate::Calibration;
+use super::lesson::LessonModel;
 use super::query::QueryBuilder;
 use super::Scope;
 use crate::codes::Ref;
@@ -65,6 +67,21 @@ pub struct Matcher<'l> {
     /// Per tantivy segment: its `doc` column (a hit's doc in the engine store).
     pub(super) doc_cols: Vec<Option<tantivy::columnar::Column<u64>>>,
     pub(super) qb: QueryBuilder,
+    /// The lesson models of the indexed frameworks that have one ([`super::lesson`]).
+    pub(super) lessons: Vec<LessonState>,
+    /// Raw score -> probability, per framework family ([`super::calibrate`]).
+    pub calibration: Calibration,
+    /// Per framework of the index, its calibration family.
+    families: Vec<&'static str>,
+}
+
+/// A lesson model bound to the index: its framework and each of the framework's docs' anchor.
+pub(super) struct LessonState {
+    pub model: LessonModel,
+    pub fw: usize,
+    pub docs: std::ops::Range<u32>,
+    /// Per doc of the framework (from `docs.start`), its anchor in the model.
+    pub anchor: Vec<Option<u16>>,
 }
 
 impl<'l> Matcher<'l> {
@@ -86,7 +103,43 @@ impl<'l> Matcher<'l> {
             doc_cols,
             fields: lib.fields,
             qb: QueryBuilder::default(),
+            lessons: Vec::new(),
+            calibration: Calibration::shipped(),
+            families: lib
+                .store
+                .meta
+                .frameworks
+                .iter()
+                .map(|f| super::calibrate::family(&f.subject))
+                .collect(),
         }
+        .with_lesson_models(
+            super::lesson::SHIPPED
+                .iter()
+                .filter_map(|(id, _)| LessonModel::shipped(id))
+                .collect(),
+        )
+    }
+
+    /// Use these lesson models (replacing the shipped ones); a model of a framework that is not
+    /// indexed is left out.
+    pub fn with_lesson_models(mut self, models: Vec<LessonModel>) -> Self {
+        self.lessons = models
+            .into_iter()
+            .filter_map(|model| {
+                let fw = self.store.meta.frameworks.iter().position(|f| f.id == model.framework)?;
+                let docs = self.store.fw_docs(fw);
+                let anchor = docs
+                    .clone()
+                    .map(|d| {
+                        let code = self.store.node_code(self.store.doc_node(d));
+                        super::lesson::anchor_of_code(code).and_then(|a| model.anchor_index(&a))
+                    })
+                    .collect();
+                Some(LessonState { model, fw, docs, anchor })
+            })
+            .collect();
+        self
     }
 
     /// Learn from the units about to be matched which words are common to most of them, and count
@@ -102,6 +155,12 @@ impl<'l> Matcher<'l> {
             fw: self.store.node_fw(n),
             idx: self.store.node_pos(n),
         }
+    }
+
+    /// The probability a raw score of doc `d` stands for ([`super::calibrate`]).
+    pub fn calibrated(&self, d: u32, raw: f32) -> f32 {
+        let fw = self.store.node_fw(self.store.doc_node(d));
+        self.calibration.apply(self.families.get(fw).copied().unwrap_or("default"), raw)
     }
 
     pub fn score_to_unit(&self, raw: f32) -> f32 {
@@ -140,7 +199,7 @@ impl<'l> Matcher<'l> {
         extra
             .iter()
             .map(|r| match self.store.doc_of(r.fw, r.idx) {
-                Some(d) => self.blend(&p.cs, d).score(&self.params, p.w),
+                Some(d) => self.calibrated(d, self.blend(&p.cs, d).score(&self.params, p.w)),
                 None => 0.0,
             })
             .collect()
@@ -160,7 +219,24 @@ impl<'l> Matcher<'l> {
         scored.retain(|x| x.1 >= MIN_SCORE);
         // On a tie, a sub-standard before its standard (see `inherit_to_parts`).
         let part = |d: u32| self.store.parent_doc(d).is_some();
-        scored.sort_by(|a, b| b.1.total_cmp(&a.1).then(part(b.0).cmp(&part(a.0))).then(a.0.cmp(&b.0)));
+        let order = |a: &(u32, f32), b: &(u32, f32)| b.1.total_cmp(&a.1).then(part(b.0).cmp(&part(a.0))).then(a.0.cmp(&b.0));
+        scored.sort_by(order);
+        // The second and later parts of one standard say less than the first (any of them implies
+        // the standard): they count `sibling` times their score, so that the list goes on to
+        // other standards (SL.6.1a, SL.6.1b, SL.6.1c, SL.6.1d would fill four places).
+        if self.params.sibling < 1.0 {
+            let mut seen: Vec<u32> = Vec::new();
+            for x in scored.iter_mut() {
+                if let Some(p) = self.store.parent_doc(x.0) {
+                    if seen.contains(&p) {
+                        x.1 *= self.params.sibling;
+                    } else {
+                        seen.push(p);
+                    }
+                }
+            }
+            scored.sort_by(order);
+        }
         // A standard after one of its own sub-standards says nothing new (the part implies it): it
         // leaves its place to the next standard.
         let mut implied: Vec<u32> = Vec::new();
@@ -174,6 +250,10 @@ impl<'l> Matcher<'l> {
         scored.truncate(top);
         let matches = scored
             .into_iter()
+            .map(|(d, raw)| {
+                let score = self.calibrated(d, raw);
+                (d, score)
+            })
             .map(|(d, score)| Match {
                 r: self.doc_ref(d),
                 score,

@@ -7,11 +7,13 @@
 //! embeddings are [`embed`] and [`semantic`].
 
 pub mod analyze;
+pub mod calibrate;
 pub mod candidates;
 pub mod claims;
 pub mod embed;
 pub mod evidence;
 pub mod features;
+pub mod lesson;
 pub mod matcher;
 pub mod params;
 pub mod plan;

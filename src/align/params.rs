@@ -58,6 +58,11 @@ pub struct Params {
     /// Weight of the words a unit's notation stands for (`analyze::notation_words`): a sign
     /// states the topic plainly (cross-validated: every fold chose a weight of 4 or more).
     pub q_notation: f32,
+    /// Weight of the lesson model ([`super::lesson`]) in the score of a standard of a framework
+    /// that has one (0 turns it off).
+    pub w_lesson: f32,
+    /// Factor on the score of a sub-standard whose sibling ranks above it (1 turns it off).
+    pub sibling: f32,
     pub strong: f32,
     pub moderate: f32,
 }
@@ -93,6 +98,8 @@ impl Default for Params {
             squash: 10.0,
             lex_floor: 0.3,
             q_notation: 4.0,
+            w_lesson: 0.3,
+            sibling: 1.0,
             strong: 0.6,
             moderate: 0.4,
         }

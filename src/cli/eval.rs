@@ -95,6 +95,22 @@ pub fn run(a: Args, ctx: &Ctx, out: &mut dyn Write) -> CmdOutcome {
         Err(_) => Params::default(),
     };
     let mut m = Matcher::with_params(lib, params);
+    // For fitting the calibration (scripts/fit-calibration.py): the raw scores.
+    if std::env::var("ALIGNER_CALIBRATION").is_ok_and(|v| v == "none") {
+        m.calibration = aligner::align::calibrate::Calibration::none();
+    }
+    // For training the lesson models (scripts/train-lesson-model.py): another model file, or
+    // `none` for none.
+    if let Ok(spec) = std::env::var("ALIGNER_LESSON_MODEL") {
+        let models = if spec == "none" {
+            Vec::new()
+        } else {
+            let path = PathBuf::from(&spec);
+            let src = std::fs::read_to_string(&path).map_err(|e| Error::io(&path, e))?;
+            vec![aligner::align::lesson::LessonModel::parse(&spec, &src)?]
+        };
+        m = m.with_lesson_models(models);
+    }
     m.observe_batch(&items);
     let fw = match &a.framework {
         Some(f) => c.framework_pos(f)?,

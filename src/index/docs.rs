@@ -47,7 +47,7 @@ pub fn node_texts<'a>(
     let names: Vec<&str> = s
         .code
         .as_deref()
-        .and_then(|c| aliases.get(c))
+        .and_then(|c| crate::shipped::names_for(aliases, c))
         .map(|v| v.to_vec())
         .unwrap_or_default();
     let mut texts: [String; N_FIELDS] = Default::default();
@@ -107,7 +107,7 @@ pub fn embed_docs(fws: &[Framework], e_heads: f32, e_alias: f32) -> DocVectors {
                 let names = s
                     .code
                     .as_deref()
-                    .and_then(|c| aliases.get(c))
+                    .and_then(|c| crate::shipped::names_for(&aliases, c))
                     .map(|v| v.join(". "))
                     .unwrap_or_default();
                 (s.text.as_str(), heads.join(". "), names)

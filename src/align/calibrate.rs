@@ -1,0 +1,170 @@
+//! Calibration: the matcher's raw score of a (unit, standard) pair becomes the probability that a
+//! publisher aligns that standard to the unit, per framework family (math, ELA, science...), so
+//! that one threshold means the same in every subject.
+//!
+//! The raw score's scale depends on the subject: right ELA and science matches score 0.2-0.4
+//! where right math matches score 0.4-0.7, because ELA statements share fewer words with lessons.
+//! Each family has a monotone piecewise-linear map from raw score to probability, fitted by
+//! isotonic regression on publishers' alignments and validated on held-out folds
+//! (`scripts/fit-calibration.py`; the file format is in `data/matching/README.md`). A family
+//! without a map of its own uses the `default` one. The map is strictly increasing, so it never
+//! changes the order of a unit's matches.
+
+use std::sync::OnceLock;
+
+const SHIPPED: &str = include_str!("../../data/matching/calibration.tsv");
+
+/// One family's map: knots (raw, probability), raw ascending.
+#[derive(Debug, Clone)]
+pub struct Map {
+    pub family: String,
+    pub knots: Vec<(f32, f32)>,
+}
+
+impl Map {
+    /// The probability for a raw score (linear between knots, flat beyond the last, through
+    /// (0, 0) below the first), nudged by the raw score itself so that the map strictly increases.
+    pub fn apply(&self, raw: f32) -> f32 {
+        let k = &self.knots;
+        let raw = raw.max(0.0);
+        let p = match k.iter().position(|&(x, _)| x >= raw) {
+            None => k.last().map_or(raw, |l| l.1),
+            Some(0) => {
+                let (x, y) = k[0];
+                if x > 0.0 {
+                    y * raw / x
+                } else {
+                    y
+                }
+            }
+            Some(i) => {
+                let ((x0, y0), (x1, y1)) = (k[i - 1], k[i]);
+                if x1 > x0 {
+                    y0 + (y1 - y0) * (raw - x0) / (x1 - x0)
+                } else {
+                    y1
+                }
+            }
+        };
+        (p * 0.98 + 0.02 * raw.min(1.0)).clamp(0.0, 1.0)
+    }
+}
+
+/// Read a calibration file: `family<TAB>raw<TAB>probability` lines, `#` comments.
+pub fn parse(src: &str) -> Result<Vec<Map>, String> {
+    let mut maps: Vec<Map> = Vec::new();
+    for (i, line) in src.lines().enumerate() {
+        if line.trim().is_empty() || line.starts_with('#') {
+            continue;
+        }
+        let f: Vec<&str> = line.split('\t').collect();
+        let [fam, x, y] = f.as_slice() else {
+            return Err(format!("line {}: expected family, raw score and probability", i + 1));
+        };
+        let (x, y): (f32, f32) = match (x.parse(), y.parse()) {
+            (Ok(x), Ok(y)) => (x, y),
+            _ => return Err(format!("line {}: not a number", i + 1)),
+        };
+        match maps.iter_mut().find(|m| m.family == *fam) {
+            Some(m) => m.knots.push((x, y)),
+            None => maps.push(Map {
+                family: fam.to_string(),
+                knots: vec![(x, y)],
+            }),
+        }
+    }
+    for m in &mut maps {
+        m.knots.sort_by(|a, b| a.0.total_cmp(&b.0));
+        if m.knots.windows(2).any(|w| w[1].1 < w[0].1) {
+            return Err(format!("family {}: probabilities must not decrease", m.family));
+        }
+    }
+    Ok(maps)
+}
+
+/// The shipped maps.
+pub fn shipped() -> &'static [Map] {
+    static MAPS: OnceLock<Vec<Map>> = OnceLock::new();
+    MAPS.get_or_init(|| parse(SHIPPED).unwrap_or_default())
+}
+
+/// The family of a framework's subject: `math`, `ela`, `science`, else `default`.
+pub fn family(subject: &str) -> &'static str {
+    match subject {
+        "math" => "math",
+        "ela" => "ela",
+        "science" => "science",
+        _ => "default",
+    }
+}
+
+/// Calibrated maps by family, with the fallback.
+#[derive(Debug, Clone, Default)]
+pub struct Calibration {
+    maps: Vec<Map>,
+    /// Off: scores are the raw scores (for fitting the maps).
+    pub off: bool,
+}
+
+impl Calibration {
+    pub fn shipped() -> Calibration {
+        Calibration {
+            maps: shipped().to_vec(),
+            off: false,
+        }
+    }
+
+    pub fn none() -> Calibration {
+        Calibration {
+            maps: Vec::new(),
+            off: true,
+        }
+    }
+
+    pub fn map(&self, family: &str) -> Option<&Map> {
+        self.maps
+            .iter()
+            .find(|m| m.family == family)
+            .or_else(|| self.maps.iter().find(|m| m.family == "default"))
+    }
+
+    pub fn apply(&self, family: &str, raw: f32) -> f32 {
+        if self.off {
+            return raw;
+        }
+        match self.map(family) {
+            Some(m) => m.apply(raw),
+            None => raw,
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_map_interpolates_and_strictly_increases() {
+        let m = &parse("x\t0.1\t0.2\nx\t0.3\t0.6\nx\t0.5\t0.6\n").unwrap()[0];
+        assert!((m.apply(0.2) - (0.4 * 0.98 + 0.02 * 0.2)).abs() < 1e-6);
+        let ys: Vec<f32> = (0..100).map(|i| m.apply(i as f32 / 100.0)).collect();
+        assert!(ys.windows(2).all(|w| w[1] > w[0]), "{ys:?}");
+        assert!(m.apply(5.0) <= 1.0 && m.apply(-1.0) >= 0.0);
+    }
+
+    #[test]
+    fn bad_files_are_refused() {
+        assert!(parse("x\t0.1\n").is_err());
+        assert!(parse("x\ta\t0.1\n").is_err());
+        assert!(parse("x\t0.1\t0.5\nx\t0.2\t0.4\n").is_err());
+    }
+
+    #[test]
+    fn the_shipped_file_has_every_family_and_the_default() {
+        let c = Calibration::shipped();
+        for f in ["math", "ela", "science", "default"] {
+            assert!(c.map(f).is_some(), "{f}");
+        }
+        assert!(shipped().iter().any(|m| m.family == "default"));
+    }
+}
