@@ -18,7 +18,7 @@ pub const ANALYZER: &str = "aligner_en";
 
 /// Bump when the schema or the analyzer's code changes. An index records [`version`], which also
 /// follows the analysis data (word forms, stems, aliases), and one of another version is rebuilt.
-pub const SCHEMA_VERSION: u32 = 9;
+pub const SCHEMA_VERSION: u32 = 10;
 
 /// The index version: [`SCHEMA_VERSION`] and a digest of the shipped lists that decide what is
 /// indexed, so that editing `data/matching/word-forms.tsv`, `stems.tsv` or an alias list rebuilds
