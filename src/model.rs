@@ -12,7 +12,11 @@ use std::fmt;
 /// Position of a standard inside its framework's `standards` list.
 pub type StdIdx = usize;
 
-/// A grade level. `-1` is pre-K, `0` kindergarten, `1..=12` the grades, `13` adult/post-secondary.
+/// A grade level. `-2` is infant/toddler (birth to three, `IT`), `-1` pre-K (`PK`), `0`
+/// kindergarten, `1..=12` the grades, `13` adult/post-secondary, and `14..=18` the five levels of
+/// adult education `A` to `E` (the College and Career Readiness Standards for Adult Education's
+/// levels; they are their own grades, apart from K-12, so that `--grade C` selects level C and
+/// `--grade 4` does not). A band never mixes the levels with the other grades.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
 #[serde(into = "String", try_from = "String")]
 pub struct Grade(pub i8);
@@ -21,11 +25,22 @@ impl Grade {
     pub const PK: Grade = Grade(-1);
     pub const K: Grade = Grade(0);
     pub const ADULT: Grade = Grade(13);
+    pub const IT: Grade = Grade(-2);
+    /// Adult-education level A; B to E follow it.
+    pub const LEVEL_A: Grade = Grade(14);
+    pub const LEVEL_E: Grade = Grade(18);
+
+    /// One of the adult-education levels `A` to `E`.
+    pub fn is_level(self) -> bool {
+        (Self::LEVEL_A.0..=Self::LEVEL_E.0).contains(&self.0)
+    }
 
     /// Parse one grade, in the one grade vocabulary every reader and command uses:
     /// `K`, `KG`, `Kindergarten`, `00`, `PK`, `P`, `Pre-K`, `PreK`, `Pre-Kindergarten`, `1`..`12`,
     /// `01`, `4th`, `Grade 4`, `Gr. 4`, `Gr4`, `4th grade`, `Adult`, `AE`, `Postsecondary`,
-    /// `Higher Education`. Case and surrounding space do not matter.
+    /// `Higher Education`; `IT`, `Infant/Toddler`, `Infant-Toddler`, `Infants and Toddlers`; the
+    /// adult-education levels `A`..`E`, `Level A`..`Level E`. Case and surrounding space do not
+    /// matter.
     pub fn parse(s: &str) -> Option<Grade> {
         let t = s.trim().to_ascii_lowercase();
         // `4th grade`, `Kindergarten grade`: the word after the grade.
@@ -45,7 +60,19 @@ impl Grade {
             "k" | "kg" | "kindergarten" | "00" => return Some(Grade::K),
             "pk" | "p" | "prek" | "pre-k" | "pre k" | "pre-kindergarten" => return Some(Grade::PK),
             "adult" | "ae" | "postsecondary" | "higher education" => return Some(Grade::ADULT),
+            "it"
+            | "infant"
+            | "toddler"
+            | "infant/toddler"
+            | "infant-toddler"
+            | "infant toddler"
+            | "infants and toddlers"
+            | "infant and toddler" => return Some(Grade::IT),
             _ => {}
+        }
+        let level = t.strip_prefix("level").map(str::trim).unwrap_or(t);
+        if let [c @ b'a'..=b'e'] = level.as_bytes() {
+            return Some(Grade(Self::LEVEL_A.0 + (c - b'a') as i8));
         }
         let digits = t
             .trim_end_matches("th")
@@ -86,9 +113,11 @@ impl Grade {
 
     pub fn label(self) -> String {
         match self.0 {
+            -2 => "IT".into(),
             -1 => "PK".into(),
             0 => "K".into(),
             13 => "Adult".into(),
+            14..=18 => char::from(b'A' + (self.0 - 14) as u8).to_string(),
             n => n.to_string(),
         }
     }
@@ -177,6 +206,14 @@ impl GradeRange {
                 }
             }
         }
+        // `Levels B-D`: adult-education levels only.
+        for prefix in ["levels", "level"] {
+            if lower.starts_with(prefix) {
+                if let Some(r) = t.get(prefix.len()..).and_then(GradeRange::parse_band) {
+                    return r.lo.is_level().then_some(r);
+                }
+            }
+        }
         GradeRange::parse_band(t)
     }
 
@@ -191,7 +228,7 @@ impl GradeRange {
         for sep in ['-', '–', '—'] {
             for (a, b) in [t.split_once(sep), t.rsplit_once(sep)].into_iter().flatten() {
                 if let (Some(a), Some(b)) = (Grade::parse(a), Grade::parse(b)) {
-                    return (a <= b).then_some(GradeRange { lo: a, hi: b });
+                    return (a <= b && a.is_level() == b.is_level()).then_some(GradeRange { lo: a, hi: b });
                 }
             }
         }
@@ -210,6 +247,7 @@ impl GradeRange {
                 let r = GradeRange::parse(p)?;
                 range = Some(match range {
                     None => r,
+                    Some(o) if o.lo.is_level() != r.lo.is_level() => return None,
                     Some(o) => GradeRange {
                         lo: o.lo.min(r.lo),
                         hi: o.hi.max(r.hi),
@@ -699,6 +737,18 @@ mod tests {
             ("G-CO", "9-12"),
             ("HSF-IF", "9-12"),
             ("8/G-CO", "8-12"),
+            // infant/toddler and the adult-education levels
+            ("IT", "IT"),
+            ("Infant/Toddler", "IT"),
+            ("infant-toddler", "IT"),
+            ("IT-PK", "IT-PK"),
+            ("IT-2", "IT-2"),
+            ("A", "A"),
+            ("e", "E"),
+            ("Level C", "C"),
+            ("A-E", "A-E"),
+            ("Levels B-D", "B-D"),
+            ("A,B", "A-B"),
         ];
         for (input, want) in cases {
             assert_eq!(range(input).as_deref(), Some(want), "{input:?}");
@@ -717,6 +767,12 @@ mod tests {
             "Grade 4 Math",
             "a-rei",
             "1000",
+            "F",
+            "Level F",
+            "K-E",
+            "A-12",
+            "E-A",
+            "4, B",
         ] {
             assert_eq!(range(bad), None, "{bad:?}");
         }

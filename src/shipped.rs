@@ -22,6 +22,45 @@ pub const FILES: &[(&str, &[u8])] = &[
     ("DC-english.json", include_bytes!("../data/standards/DC-english.json")),
     ("MD-math.json", include_bytes!("../data/standards/MD-math.json")),
     ("PA-math.json", include_bytes!("../data/standards/PA-math.json")),
+    ("SC-math.json", include_bytes!("../data/standards/SC-math.json")),
+    ("SC-english.json", include_bytes!("../data/standards/SC-english.json")),
+    ("MI-english.json", include_bytes!("../data/standards/MI-english.json")),
+    ("elof.csv", include_bytes!("../data/standards/elof.csv")),
+    (
+        "ccrs-adult-ed.csv",
+        include_bytes!("../data/standards/ccrs-adult-ed.csv"),
+    ),
+];
+
+/// What a shipped file in aligner's own CSV format does not say itself (the CSV has no place for
+/// a title or a notice): the framework's title, jurisdiction and license notice.
+pub struct Description {
+    pub file: &'static str,
+    pub title: &'static str,
+    pub jurisdiction: &'static str,
+    pub license: &'static str,
+}
+
+/// The descriptions of the shipped CSV files (made by `scripts/federal-standards-csv.py` from the
+/// frameworks' public-domain text; `data/NOTICE`).
+pub const DESCRIPTIONS: &[Description] = &[
+    Description {
+        file: "elof.csv",
+        title: "Head Start Early Learning Outcomes Framework, Ages Birth to Five",
+        jurisdiction: "U.S. Office of Head Start",
+        license: "Head Start Early Learning Outcomes Framework, U.S. Department of Health and Human Services, \
+                  Administration for Children and Families, Office of Head Start (2015). U.S. government work, \
+                  public domain.",
+    },
+    Description {
+        file: "ccrs-adult-ed.csv",
+        title: "College and Career Readiness Standards for Adult Education",
+        jurisdiction: "U.S. Department of Education",
+        license: "U.S. Department of Education, Office of Vocational and Adult Education. College and Career \
+                  Readiness Standards for Adult Education. Washington, D.C., 2013. Public domain. Its statements \
+                  adapt the Common Core State Standards: (c) Copyright 2010. National Governors Association \
+                  Center for Best Practices and Council of Chief State School Officers. All rights reserved.",
+    },
 ];
 
 /// (framework id, list) of the shipped aliases: `code<TAB>name` lines, the names lessons and

@@ -141,3 +141,82 @@ pub fn unclaimed_strong<'m>(corpus: &Corpus, resolved: &[Claim], matches: &'m [M
         })
         .collect()
 }
+
+/// A run whose claimed codes all belong to frameworks other than the audited one (a Common Core
+/// textbook audited against a district's set): one note says whose codes they are, instead of a
+/// list of `unknown` claims with suggestions from the wrong framework.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct ForeignCodes {
+    /// The audited framework's id.
+    pub framework: String,
+    /// Distinct claimed codes (as written).
+    pub claimed: usize,
+    /// The frameworks the codes name standards in, with how many of the codes each holds, most
+    /// first.
+    pub elsewhere: Vec<(String, usize)>,
+}
+
+impl ForeignCodes {
+    /// "none of the 54 claimed codes belong to springfield-math: they are ccss-math codes".
+    pub fn message(&self) -> String {
+        let whose: Vec<&str> = self.elsewhere.iter().map(|(id, _)| id.as_str()).collect();
+        let whose = match whose.as_slice() {
+            [] => String::new(),
+            [one] => (*one).to_string(),
+            [init @ .., last] => format!("{} and {last}", init.join(", ")),
+        };
+        let (n, codes) = if self.claimed == 1 {
+            ("the 1 claimed code".to_string(), "code")
+        } else {
+            (format!("the {} claimed codes", self.claimed), "codes")
+        };
+        format!(
+            "none of {n} belong to {}: they are {whose} {codes}, so they were not checked (audit against their framework with --framework to check them)",
+            self.framework
+        )
+    }
+}
+
+/// When `fw` is the one framework checked and not one claimed code names a standard of it, while
+/// some name standards of other frameworks: the note, and those claims taken out of the checks
+/// (they are no claims about `fw`). `None`, and nothing changed, otherwise.
+pub fn foreign_codes(corpus: &Corpus, al: &mut [super::UnitAlignment], fw: Option<usize>) -> Option<ForeignCodes> {
+    let fw = fw?;
+    let claims = || al.iter().flat_map(|a| a.claims.iter());
+    if claims().next().is_none() || claims().any(|k| !k.resolved.is_empty()) {
+        return None;
+    }
+    let mut codes: Vec<&str> = claims().map(|k| k.claimed.as_str()).collect();
+    codes.sort_unstable();
+    codes.dedup();
+    let mut per_fw: std::collections::BTreeMap<usize, usize> = Default::default();
+    for code in &codes {
+        let mut fws: Vec<usize> = corpus.codes.lookup(code, None).iter().map(|r| r.fw).collect();
+        fws.sort_unstable();
+        fws.dedup();
+        for f in fws.into_iter().filter(|&f| f != fw) {
+            *per_fw.entry(f).or_default() += 1;
+        }
+    }
+    if per_fw.is_empty() {
+        return None;
+    }
+    let mut elsewhere: Vec<(String, usize)> = per_fw
+        .into_iter()
+        .map(|(f, n)| (corpus.frameworks[f].id.clone(), n))
+        .collect();
+    elsewhere.sort_by(|a, b| b.1.cmp(&a.1).then_with(|| a.0.cmp(&b.0)));
+    // Named: the frameworks that hold at least a tenth as many of the codes as the first.
+    let most = elsewhere.first().map_or(0, |e| e.1);
+    elsewhere.retain(|e| e.1 * 10 >= most);
+    elsewhere.truncate(3);
+    let claimed = codes.len();
+    for a in al.iter_mut() {
+        a.claims.clear();
+    }
+    Some(ForeignCodes {
+        framework: corpus.frameworks[fw].id.clone(),
+        claimed,
+        elsewhere,
+    })
+}

@@ -68,8 +68,11 @@ pub fn run(a: Args, ctx: &Ctx, out: &mut dyn Write) -> CmdOutcome {
     ctx.warn_all(&curriculum.warnings);
     let units = curriculum.units;
     let lib = ctx.library()?;
-    let (scope, al) = aligner::align::plan::align_all(lib, &a.scope.request()?, &units, a.top)?;
+    let (scope, mut al) = aligner::align::plan::align_all(lib, &a.scope.request()?, &units, a.top)?;
     let c = lib.corpus()?;
+    if let Some(f) = aligner::align::claims::foreign_codes(c, &mut al, scope.single_framework()) {
+        super::say(&format!("note: {}", f.message()));
+    }
     let (grades, grades_from) = aligner::align::plan::audit_grades(c, &scope, &units, &al);
     let grades_from = grades_from.as_str();
     let frameworks = scope.frameworks.clone().unwrap_or_default();

@@ -1,6 +1,7 @@
 //! `aligner frameworks`: the indexed frameworks with their counts.
 
 use super::{CmdOutcome, Ctx, Outcome};
+use aligner::index::{Meta, SHIPPED_ORIGIN};
 use aligner::model::{Framework, Kind};
 use aligner::report::{write_json, write_jsonl, Table};
 use clap::Args as ClapArgs;
@@ -8,7 +9,8 @@ use serde::Serialize;
 use std::collections::BTreeMap;
 use std::io::Write;
 
-/// List the indexed frameworks: id, title, jurisdiction, subject, counts by kind and grade.
+/// List the indexed frameworks: id, title, jurisdiction, subject, where each came from (shipped or
+/// the file), counts by kind and grade.
 #[derive(Debug, ClapArgs)]
 #[command(after_help = "Examples:\n  aligner frameworks\n  aligner frameworks --format json | jq '.frameworks[].id'")]
 pub struct Args {
@@ -44,6 +46,8 @@ pub struct FrameworkSummary {
     pub jurisdiction: String,
     pub subject: String,
     pub source: String,
+    /// `shipped`, or the file it was indexed from (absolute path).
+    pub origin: String,
     pub license: String,
     /// All nodes, headings included.
     pub nodes: usize,
@@ -54,7 +58,13 @@ pub struct FrameworkSummary {
     pub by_grade: BTreeMap<String, usize>,
 }
 
-pub fn summarize(fw: &Framework) -> FrameworkSummary {
+/// Where a framework came from: `shipped` or its file, as the index recorded it (an index that
+/// recorded no origins: its `source`).
+fn origin(meta: &Meta, fw: &Framework) -> String {
+    meta.origin(&fw.id).unwrap_or(&fw.source).to_string()
+}
+
+pub fn summarize(fw: &Framework, meta: &Meta) -> FrameworkSummary {
     let mut by_grade: BTreeMap<String, usize> = BTreeMap::new();
     for s in fw.standards.iter().filter(|s| s.kind.is_alignable()) {
         for g in &s.grades {
@@ -67,6 +77,7 @@ pub fn summarize(fw: &Framework) -> FrameworkSummary {
         jurisdiction: fw.jurisdiction.clone(),
         subject: fw.subject.clone(),
         source: fw.source.clone(),
+        origin: origin(meta, fw),
         license: fw.license.clone(),
         nodes: fw.standards.len(),
         alignable: fw.standards.iter().filter(|s| s.kind.is_alignable()).count(),
@@ -95,7 +106,7 @@ pub fn run(a: Args, ctx: &Ctx, out: &mut dyn Write) -> CmdOutcome {
     let lib = ctx.library()?;
     let fws = &lib.corpus()?.frameworks;
     if a.format == Format::Json || a.format == Format::Jsonl {
-        let frameworks: Vec<FrameworkSummary> = fws.iter().map(summarize).collect();
+        let frameworks: Vec<FrameworkSummary> = fws.iter().map(|f| summarize(f, &lib.meta)).collect();
         if a.format == Format::Json {
             write_json(out, &Listing { frameworks })?;
         } else {
@@ -110,7 +121,9 @@ pub fn run(a: Args, ctx: &Ctx, out: &mut dyn Write) -> CmdOutcome {
     if a.format == Format::Table {
         // For 80 columns: the jurisdiction joins the title, the heading count is left to the
         // other formats.
-        let mut t = Table::new(["id", "title", "subject", "grades", "standards", "components"]).wrap(["title"]);
+        // (The subject wraps at its hyphen: `early-learning`.)
+        let mut t =
+            Table::new(["id", "title", "subject", "grades", "standards", "components"]).wrap(["title", "subject"]);
         for fw in fws {
             let title = if fw.jurisdiction.is_empty() || fw.title.contains(&fw.jurisdiction) {
                 fw.title.clone()
@@ -120,13 +133,32 @@ pub fn run(a: Args, ctx: &Ctx, out: &mut dyn Write) -> CmdOutcome {
             t.row([
                 fw.id.clone(),
                 title,
-                fw.subject.clone(),
+                fw.subject.replace('-', " "),
                 grade_span(fw),
                 standards(fw),
                 components(fw),
             ]);
         }
         t.write_text(out)?;
+        // Where they came from, below the table (a path is too wide for a column).
+        let from_files: Vec<(&str, String)> = fws
+            .iter()
+            .map(|fw| (fw.id.as_str(), origin(&lib.meta, fw)))
+            .filter(|(_, o)| o != SHIPPED_ORIGIN)
+            .collect();
+        let shipped = fws.len() - from_files.len();
+        match (shipped, from_files.is_empty()) {
+            (_, true) => writeln!(out, "All {shipped} frameworks are shipped with aligner.")?,
+            (0, false) => writeln!(out, "From your files:")?,
+            (n, false) => writeln!(
+                out,
+                "{n} framework{} shipped with aligner; from your files:",
+                if n == 1 { "" } else { "s" }
+            )?,
+        }
+        for (id, o) in from_files {
+            writeln!(out, "  {id}: {o}")?;
+        }
         return Ok(Outcome::Success);
     }
     let mut t = Table::new([
@@ -138,6 +170,7 @@ pub fn run(a: Args, ctx: &Ctx, out: &mut dyn Write) -> CmdOutcome {
         "standards",
         "components",
         "headings",
+        "from",
     ]);
     for fw in fws {
         t.row([
@@ -149,6 +182,7 @@ pub fn run(a: Args, ctx: &Ctx, out: &mut dyn Write) -> CmdOutcome {
             standards(fw),
             components(fw),
             count(fw, &|k| k.is_heading()),
+            origin(&lib.meta, fw),
         ]);
     }
     if a.format == Format::Csv {

@@ -6,26 +6,33 @@ use clap::Args as ClapArgs;
 use std::io::Write;
 use std::path::PathBuf;
 
-/// Build the standards index from the shipped data or from the given files and folders.
+/// Build the standards index from the shipped data and the given files and folders.
 #[derive(Debug, ClapArgs)]
 #[command(
     after_help = "Examples:\n  aligner index                               # the shipped standards\n  \
-aligner index data/standards my-district.csv   # folders are read recursively\n  \
+aligner index my-district.csv                  # the shipped standards and a district's own set\n  \
+aligner index --only my-district.csv           # the district's set alone\n  \
+aligner index --only standards/                # folders are read recursively\n  \
 aligner index --index /tmp/ix standards.json   # somewhere else (or set ALIGNER_INDEX)\n  \
 aligner index --rebuild                        # again from what it was built from\n\n\
+A file whose framework has the id of a shipped one takes its place. `aligner frameworks` says \
+where each framework came from.\n\
 The new index replaces the old one only once it is complete; a failed build leaves the old one.\n\
 --rebuild reads again the files the index was built from (recorded in it), or the frameworks \
 stored in it when those files are gone; it also repairs a damaged index."
 )]
 pub struct Args {
-    /// Standards files or folders (.json, .xml, .rdf, .csv); default: the shipped data
+    /// Standards files or folders (.json, .xml, .rdf, .csv), indexed with the shipped data
     pub paths: Vec<PathBuf>,
+    /// Index the given files alone, without the shipped standards
+    #[arg(long, requires = "paths")]
+    pub only: bool,
     /// Read every file as this format instead of detecting it from the content
     #[arg(long, value_enum)]
     pub format: Option<Format>,
     /// Rebuild the index from what it was built from (the files recorded in it, the frameworks
     /// stored in it when those are gone, or the shipped data)
-    #[arg(long, conflicts_with_all = ["paths", "format"])]
+    #[arg(long, conflicts_with_all = ["paths", "format", "only"])]
     pub rebuild: bool,
 }
 
@@ -34,6 +41,10 @@ pub fn run(a: Args, ctx: &Ctx, out: &mut dyn Write) -> CmdResult {
     let started = std::time::Instant::now();
     let built = if a.rebuild {
         aligner::index::rebuild(&ctx.index_dir, &|p| bar.show(p))
+    } else if a.only {
+        aligner::index::build_only(&ctx.index_dir, &a.paths, a.format.map(Format::standards), &|p| {
+            bar.show(p)
+        })
     } else {
         aligner::index::build_from(&ctx.index_dir, &a.paths, a.format.map(Format::standards), &|p| {
             bar.show(p)

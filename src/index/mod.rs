@@ -50,10 +50,12 @@ pub const SHIPPED_SOURCE: &str = "(shipped data/standards)";
 pub struct Meta {
     pub aligner_version: String,
     pub schema_version: u32,
-    /// The shipped data's fingerprint when built from it; `None` when built from user files.
+    /// The shipped data's fingerprint when the shipped frameworks are in it; `None` when it was
+    /// built from the user's files alone (`aligner index --only FILES`).
     pub shipped: Option<String>,
-    /// The files and folders it was built from: absolute, canonical paths (indexes built before
-    /// aligner recorded them so hold the paths as given), or [`SHIPPED_SOURCE`].
+    /// What it was built from: [`SHIPPED_SOURCE`] when the shipped frameworks are in it, then the
+    /// user's files and folders as absolute, canonical paths (indexes built before aligner
+    /// recorded them so hold the paths as given).
     pub sources: Vec<String>,
     /// The `--format` given when it was built (its command-line name), if any.
     #[serde(default)]
@@ -62,12 +64,32 @@ pub struct Meta {
     pub frameworks: Vec<String>,
     #[serde(default)]
     pub standards: usize,
+    /// Where each framework came from, by id: `shipped`, or the file it was read from (absolute).
+    #[serde(default)]
+    pub origins: std::collections::BTreeMap<String, String>,
 }
 
+/// What [`Meta::origins`] holds for a shipped framework.
+pub const SHIPPED_ORIGIN: &str = "shipped";
+
 impl Meta {
-    /// Built from the shipped data (rather than from the user's files).
+    /// The shipped frameworks are in it (alone, or with the user's files).
     pub fn is_shipped(&self) -> bool {
         self.shipped.is_some()
+    }
+
+    /// The user's files and folders it was built from, as recorded (without [`SHIPPED_SOURCE`]).
+    pub fn user_sources(&self) -> Vec<&str> {
+        self.sources
+            .iter()
+            .map(String::as_str)
+            .filter(|s| *s != SHIPPED_SOURCE)
+            .collect()
+    }
+
+    /// Where framework `id` came from: `shipped` or its file.
+    pub fn origin(&self, id: &str) -> Option<&str> {
+        self.origins.get(id).map(String::as_str)
     }
 
     /// Up to date for this aligner: same index schema, and the same shipped data when built from it.
@@ -92,14 +114,15 @@ impl Meta {
         self.format.as_deref().and_then(Format::from_id)
     }
 
-    /// The recorded sources as paths to read again, when every one of them is an absolute path
-    /// that still exists; else the ones that cannot be read again, each with why, as `Err`.
+    /// The recorded user sources as paths to read again (none for the shipped data alone), when
+    /// every one of them is an absolute path that still exists; else the ones that cannot be read
+    /// again, each with why, as `Err`.
     pub fn source_paths(&self) -> std::result::Result<Vec<PathBuf>, Vec<String>> {
-        let bad: Vec<String> = self
-            .sources
+        let user = self.user_sources();
+        let bad: Vec<String> = user
             .iter()
             .filter_map(|s| {
-                let p = Path::new(s.as_str());
+                let p = Path::new(s);
                 if !p.is_absolute() {
                     Some(format!("{s} (recorded as a relative path)"))
                 } else if !p.exists() {
@@ -109,23 +132,26 @@ impl Meta {
                 }
             })
             .collect();
-        if self.is_shipped() || !bad.is_empty() {
+        if !bad.is_empty() {
             return Err(bad);
         }
-        if self.sources.is_empty() {
+        if user.is_empty() && !self.is_shipped() {
             return Err(vec!["(no sources recorded)".into()]);
         }
-        Ok(self.sources.iter().map(PathBuf::from).collect())
+        Ok(user.iter().map(PathBuf::from).collect())
     }
 
     /// The `aligner index …` command that rebuilds it from its recorded sources.
     pub fn index_command(&self) -> String {
         let mut c = String::from("aligner index");
+        if !self.is_shipped() && !self.sources.iter().any(|s| s == SHIPPED_SOURCE) {
+            c.push_str(" --only");
+        }
         if let Some(f) = &self.format {
             c.push_str(" --format ");
             c.push_str(f);
         }
-        for s in &self.sources {
+        for s in self.user_sources() {
             c.push(' ');
             c.push_str(&shell_quote(s));
         }
@@ -163,7 +189,13 @@ pub fn read_shipped() -> Result<Vec<Framework>> {
         .map(|(name, bytes)| {
             let path = Path::new("data/standards").join(name);
             let text = crate::error::text_from_bytes(&path, bytes.to_vec())?;
-            standards::read_framework_str(&path, &text, None)
+            let mut fw = standards::read_framework_str(&path, &text, None)?;
+            if let Some(d) = shipped::DESCRIPTIONS.iter().find(|d| d.file == *name) {
+                fw.title = d.title.into();
+                fw.jurisdiction = d.jurisdiction.into();
+                fw.license = d.license.into();
+            }
+            Ok(fw)
         })
         .collect()
 }
@@ -174,6 +206,18 @@ pub fn read_paths(
     format: Option<Format>,
     progress: &dyn Fn(build::Progress),
 ) -> Result<Vec<Framework>> {
+    Ok(read_files(paths, format, progress)?
+        .into_iter()
+        .map(|(_, fw)| fw)
+        .collect())
+}
+
+/// [`read_paths`], each framework with the file it was read from.
+fn read_files(
+    paths: &[PathBuf],
+    format: Option<Format>,
+    progress: &dyn Fn(build::Progress),
+) -> Result<Vec<(PathBuf, Framework)>> {
     let mut files = Vec::new();
     for p in paths {
         collect_files(p, &mut files)?;
@@ -188,17 +232,17 @@ pub fn read_paths(
                 .join(", ")
         )));
     }
-    let mut out: Vec<Framework> = Vec::new();
+    let mut out: Vec<(PathBuf, Framework)> = Vec::new();
     for f in files {
         progress(build::Progress::Reading(f.display().to_string()));
         let fw = standards::read_framework(&f, format)?;
-        if let Some(prev) = out.iter().find(|p| p.id == fw.id) {
+        if let Some((_, prev)) = out.iter().find(|(_, p)| p.id == fw.id) {
             return Err(Error::Usage(format!(
                 "framework id {:?} is read from both {} and {}; index them separately",
                 fw.id, prev.source, fw.source
             )));
         }
-        out.push(fw);
+        out.push((f, fw));
     }
     Ok(out)
 }
@@ -257,49 +301,120 @@ pub struct Built {
     pub warnings: Vec<String>,
 }
 
-/// Build the index at `dir` from the shipped corpus (no `paths`) or from `paths`.
+/// Build the index at `dir` from the shipped corpus and the frameworks of `paths` (none: the
+/// shipped corpus alone). A file whose framework has the id of a shipped one takes its place,
+/// with a warning.
 pub fn build_from(
     dir: &Path,
     paths: &[PathBuf],
     format: Option<Format>,
     progress: &dyn Fn(build::Progress),
 ) -> Result<Built> {
-    let _lock = build::lock(dir)?;
-    build::tidy(dir);
-    build_locked(dir, paths, format, progress)
+    build_with(dir, paths, format, true, progress)
 }
 
-/// [`build_from`] with the lock held.
-fn build_locked(
+/// Build the index at `dir` from the frameworks of `paths` alone, without the shipped corpus
+/// (`aligner index --only FILES`).
+pub fn build_only(
     dir: &Path,
     paths: &[PathBuf],
     format: Option<Format>,
     progress: &dyn Fn(build::Progress),
 ) -> Result<Built> {
     if paths.is_empty() {
+        return Err(Error::Usage(
+            "--only builds the index from the given files alone: give the standards files to index".into(),
+        ));
+    }
+    build_with(dir, paths, format, false, progress)
+}
+
+fn build_with(
+    dir: &Path,
+    paths: &[PathBuf],
+    format: Option<Format>,
+    with_shipped: bool,
+    progress: &dyn Fn(build::Progress),
+) -> Result<Built> {
+    let _lock = build::lock(dir)?;
+    build::tidy(dir);
+    build_locked(dir, paths, format, with_shipped, progress)
+}
+
+/// [`build_with`] with the lock held.
+fn build_locked(
+    dir: &Path,
+    paths: &[PathBuf],
+    format: Option<Format>,
+    with_shipped: bool,
+    progress: &dyn Fn(build::Progress),
+) -> Result<Built> {
+    if paths.is_empty() {
         return build_shipped(dir, progress);
     }
     // Recorded as absolute, canonical paths, so that a later version can read them again.
+    let canonical = |p: &Path| -> Result<String> {
+        let c = std::fs::canonicalize(p).map_err(|e| Error::io(p, e))?;
+        Ok(c.to_string_lossy().into_owned())
+    };
     let mut sources = Vec::new();
+    if with_shipped {
+        sources.push(SHIPPED_SOURCE.to_string());
+    }
     for p in paths {
         let md = std::fs::metadata(p).map_err(|e| Error::io(p, e))?;
         if !md.is_file() && !md.is_dir() {
             return Err(not_regular(p));
         }
-        let c = std::fs::canonicalize(p).map_err(|e| Error::io(p, e))?;
-        sources.push(c.to_string_lossy().into_owned());
+        sources.push(canonical(p)?);
     }
-    let fws = read_paths(paths, format, progress)?;
-    let mut meta = new_meta(None, sources);
+    let user = read_files(paths, format, progress)?;
+    let mut fws = Vec::new();
+    let mut origins = std::collections::BTreeMap::new();
+    if with_shipped {
+        progress(build::Progress::Reading("shipped standards".into()));
+        fws = read_shipped()?;
+        for fw in &fws {
+            origins.insert(fw.id.clone(), SHIPPED_ORIGIN.to_string());
+        }
+    }
+    let mut replaced = Vec::new();
+    for (file, fw) in user {
+        origins.insert(fw.id.clone(), canonical(&file)?);
+        match fws.iter().position(|s| s.id == fw.id) {
+            Some(pos) => {
+                replaced.push(format!(
+                    "{}: framework {} takes the place of the shipped {} (`aligner index --only` indexes your files alone)",
+                    file.display(),
+                    fw.id,
+                    fw.id
+                ));
+                if let Some(slot) = fws.get_mut(pos) {
+                    *slot = fw;
+                }
+            }
+            None => fws.push(fw),
+        }
+    }
+    let mut meta = new_meta(with_shipped.then(shipped::fingerprint), sources);
     meta.format = format.map(|f| f.id().to_string());
-    let from = meta.sources.join(", ");
-    finish(dir, fws, meta, from, progress)
+    meta.origins = origins;
+    let from = if with_shipped {
+        format!("the shipped data and {}", meta.user_sources().join(", "))
+    } else {
+        meta.sources.join(", ")
+    };
+    let mut built = finish(dir, fws, meta, from, progress)?;
+    built.warnings.splice(0..0, replaced);
+    Ok(built)
 }
 
 fn build_shipped(dir: &Path, progress: &dyn Fn(build::Progress)) -> Result<Built> {
     progress(build::Progress::Reading("shipped standards".into()));
-    let meta = new_meta(Some(shipped::fingerprint()), vec![SHIPPED_SOURCE.into()]);
-    finish(dir, read_shipped()?, meta, "the shipped data".into(), progress)
+    let fws = read_shipped()?;
+    let mut meta = new_meta(Some(shipped::fingerprint()), vec![SHIPPED_SOURCE.into()]);
+    meta.origins = fws.iter().map(|f| (f.id.clone(), SHIPPED_ORIGIN.to_string())).collect();
+    finish(dir, fws, meta, "the shipped data".into(), progress)
 }
 
 fn finish(
@@ -334,9 +449,9 @@ pub fn rebuild(dir: &Path, progress: &dyn Fn(build::Progress)) -> Result<Built> 
     let meta = read_meta(dir).ok();
     let stored = || read_corpus(dir);
     match meta {
-        Some(m) if m.is_shipped() => build_shipped(dir, progress),
+        Some(m) if m.is_shipped() && m.user_sources().is_empty() => build_shipped(dir, progress),
         Some(m) => match m.source_paths() {
-            Ok(paths) => build_locked(dir, &paths, m.format(), progress),
+            Ok(paths) => build_locked(dir, &paths, m.format(), m.is_shipped(), progress),
             Err(gone) => match stored() {
                 Ok(fws) => {
                     let from = format!(
@@ -345,6 +460,7 @@ pub fn rebuild(dir: &Path, progress: &dyn Fn(build::Progress)) -> Result<Built> 
                     );
                     let mut meta = new_meta(None, m.sources.clone());
                     meta.format = m.format.clone();
+                    meta.origins = m.origins.clone();
                     finish(dir, fws, meta, from, progress)
                 }
                 Err(e) => Err(Error::Index {
@@ -389,6 +505,7 @@ fn new_meta(shipped: Option<String>, sources: Vec<String>) -> Meta {
         format: None,
         frameworks: Vec::new(),
         standards: 0,
+        origins: Default::default(),
     }
 }
 
@@ -550,7 +667,7 @@ impl Library {
         let mut rebuilt = None;
         let attempt = match read_meta(dir) {
             Ok(m) if m.is_current() => Ok(()),
-            Ok(m) if m.is_shipped() => {
+            Ok(m) if m.is_shipped() && m.user_sources().is_empty() => {
                 rebuilt = Some(format!(
                     "rebuilt the index at {} from the shipped data (it was built by {})",
                     dir.display(),
@@ -575,7 +692,7 @@ impl Library {
                     m.sources.join(", "),
                     m.built_by()
                 ));
-                build_from(dir, &paths, m.format(), progress)
+                build_with(dir, &paths, m.format(), m.is_shipped(), progress)
                     .map(drop)
                     .map_err(|e| match e {
                         e @ Error::IndexBusy { .. } => e,

@@ -36,9 +36,9 @@ pub const F_DOMAIN: usize = 3;
 pub const F_NOTES: usize = 4;
 pub const F_NAMES: usize = 5;
 
-/// Grade buckets of the scope lists: pre-K (-1) to adult (13).
-pub const GRADE_LO: i8 = -1;
-pub const GRADE_HI: i8 = 13;
+/// Grade buckets of the scope lists: infant/toddler (-2) to adult-education level E (18).
+pub const GRADE_LO: i8 = -2;
+pub const GRADE_HI: i8 = 18;
 const BUCKETS: usize = (GRADE_HI - GRADE_LO + 1) as usize;
 
 /// "No parent doc".

@@ -23,7 +23,7 @@ fn index(name: &str) -> (i32, String, String) {
     let dir = tempfile::tempdir().unwrap();
     let out = Command::cargo_bin("aligner")
         .unwrap()
-        .arg("index")
+        .args(["index", "--only"])
         .arg("--index")
         .arg(dir.path().join("ix"))
         .arg(bad(name))

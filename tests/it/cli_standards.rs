@@ -158,7 +158,7 @@ fn index_of_given_files_then_search() {
     let tmp = tempfile::tempdir().unwrap();
     let ix = tmp.path().join("ix");
     aligner()
-        .args(["index", "--index"])
+        .args(["index", "--only", "--index"])
         .arg(&ix)
         .arg(data("standards/springfield_math.csv"))
         .assert()

@@ -53,7 +53,7 @@ pub fn riverside_index() -> &'static Path {
         let d = tempfile::tempdir().unwrap();
         Command::cargo_bin("aligner")
             .unwrap()
-            .args(["index", "--index"])
+            .args(["index", "--only", "--index"])
             .arg(d.path().join("ix"))
             .arg(data("audit/riverside-math.csv"))
             .assert()

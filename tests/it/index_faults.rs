@@ -39,7 +39,7 @@ fn aligner(ix: &Path) -> Command {
 }
 
 fn index(ix: &Path, src: &Path) {
-    aligner(ix).arg("index").arg(src).assert().success();
+    aligner(ix).args(["index", "--only"]).arg(src).assert().success();
 }
 
 fn sibling(ix: &Path, suffix: &str) -> PathBuf {
@@ -453,7 +453,7 @@ fn an_index_of_user_files_is_rebuilt_from_them_after_an_upgrade() {
     std::fs::copy(riverside_csv(), &src).unwrap();
     let ix = tmp.path().join("ix");
     aligner(&ix)
-        .args(["index", "--format", "csv"])
+        .args(["index", "--only", "--format", "csv"])
         .arg(&src)
         .assert()
         .success();
@@ -487,7 +487,7 @@ fn an_index_of_user_files_is_rebuilt_from_them_after_an_upgrade() {
             .stderr(predicate::str::contains("another aligner version"))
             .stderr(predicate::str::contains(canonical.display().to_string()))
             .stderr(predicate::str::contains(format!(
-                "aligner index --format csv '{}'",
+                "aligner index --only --format csv '{}'",
                 canonical.display()
             )))
             .stderr(predicate::str::contains("aligner index --rebuild"));

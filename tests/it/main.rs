@@ -12,6 +12,7 @@ mod common;
 mod curriculum;
 mod embed;
 mod engine;
+mod frameworks_more;
 mod hostile;
 mod index_faults;
 mod ingest_standards;

@@ -424,6 +424,20 @@ pub fn read(path: &Path, text: &str) -> Result<Framework> {
             None => false,
         })
         .collect();
+    // A "Standard" whose children are its "Indicators" (South Carolina): the indicators are what
+    // a lesson addresses, and the standard heads them as a cluster does.
+    let is_label = |s: &Standard, l: &str| s.label.as_deref().is_some_and(|x| x.eq_ignore_ascii_case(l));
+    let heads: Vec<usize> = out
+        .iter()
+        .filter(|s| is_label(s, "indicator"))
+        .filter_map(|s| s.parent)
+        .filter(|&p| out.get(p).is_some_and(|p| is_label(p, "standard")))
+        .collect();
+    for p in heads {
+        if let Some(s) = out.get_mut(p) {
+            s.kind = Kind::Cluster;
+        }
+    }
     super::infer_kinds(&mut out, &fixed);
 
     let jurisdiction_abbr = first(&j, &doc, &format!("{ASN}jurisdiction"))?

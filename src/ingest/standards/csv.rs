@@ -11,6 +11,7 @@
 //! | `subject` | no | `math`, `ela`, ...; the most common value becomes the framework's subject |
 //! | `parent` | no | the parent's code; the parent may be anywhere in the file |
 //! | `kind` | no | `domain`, `cluster`, `standard`, `component`, `practice`, `grouping`, `topic`, ... |
+//! | `notes` or `note` | no | a note shown with the standard (an example, an age period, the standard it adapts) |
 //!
 //! Without a `kind`, a node is inferred from the tree: a top-level row with children is a
 //! grouping, a row whose children are all leaves a standard (its children components), other rows
@@ -26,7 +27,7 @@ use super::opensalt_csv::csv_error;
 use super::{finish, slug};
 use crate::error::{Error, Location, Result};
 use crate::ingest::csv_guard;
-use crate::model::{Framework, Grade, Kind, Standard};
+use crate::model::{Framework, Grade, Kind, Note, Standard};
 use crate::text::clean;
 use rustc_hash::FxHashMap as HashMap;
 use std::path::Path;
@@ -57,6 +58,7 @@ struct Row {
     subject: String,
     parent: Option<(String, u64)>,
     kind: Option<Kind>,
+    note: String,
 }
 
 pub fn read(path: &Path, text: &str) -> Result<Framework> {
@@ -85,6 +87,7 @@ pub fn read(path: &Path, text: &str) -> Result<Framework> {
     let c_subject = col(&["subject"]);
     let c_parent = col(&["parent"]);
     let c_kind = col(&["kind"]);
+    let c_note = col(&["notes", "note"]);
     // A line that looks like a row: a code of one word, and a grade where the file has grades.
     let looks_like_row = |cells: &[&str]| {
         cells
@@ -147,6 +150,7 @@ pub fn read(path: &Path, text: &str) -> Result<Framework> {
             subject: get(c_subject).to_string(),
             parent,
             kind,
+            note: clean(get(c_note)),
         });
     }
     if rows.is_empty() {
@@ -241,6 +245,12 @@ pub fn read(path: &Path, text: &str) -> Result<Framework> {
         s.code = Some(r.code.clone());
         s.grades = grades;
         s.parent = parent;
+        if !r.note.is_empty() {
+            s.notes.push(Note {
+                kind: "comment".into(),
+                text: r.note.clone(),
+            });
+        }
         fixed.push(r.kind.is_some());
         standards.push(s);
         if !r.subject.is_empty() {
