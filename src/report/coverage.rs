@@ -338,8 +338,8 @@ impl Level {
     }
 }
 
-/// A row being gathered: its first standard, the last one's code (for a range key) and whether
-/// its key is a range.
+/// A row being gathered: its first standard, its lowest and highest codes (for a range key) and
+/// whether its key is a range.
 struct Gather {
     first: usize,
     first_code: String,
@@ -407,8 +407,14 @@ fn levels(c: &Corpus, cov: &[StandardCoverage]) -> Vec<Level> {
                 });
                 gathered.len() - 1
             });
+            // The range runs from the lowest code to the highest, whatever the document order.
             let e = &mut gathered[g];
-            e.last_code = code.to_string();
+            if natural_cmp(code, &e.first_code).is_lt() {
+                e.first_code = code.to_string();
+            }
+            if natural_cmp(code, &e.last_code).is_gt() {
+                e.last_code = code.to_string();
+            }
             tally(&mut e.row, sc.status);
             row_of[i] = Some(g);
         }

@@ -15,3 +15,4 @@ mod engine;
 mod hostile;
 mod index_faults;
 mod ingest_standards;
+mod rollups;
