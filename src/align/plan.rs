@@ -4,6 +4,7 @@
 //! grades an audit covers ([`audit_grades`]).
 
 use super::matcher::Prepared;
+use super::scope::{StrandScope, Strands};
 use super::{Matcher, Scope, UnitAlignment};
 use crate::corpus::Corpus;
 use crate::error::Result;
@@ -12,15 +13,31 @@ use crate::index::Library;
 use crate::model::{Grade, GradeRange, Unit};
 
 /// What the user asked for: frameworks by id (none: guess), a grade band for every unit, a
-/// subject.
+/// subject, and strands (`--strand`: only these; `--exclude`: not these; see [`Strands`]).
 #[derive(Debug, Clone, Default)]
 pub struct ScopeRequest {
     pub frameworks: Vec<String>,
     pub grade: Option<GradeRange>,
     pub subject: Option<String>,
+    pub strands: Vec<String>,
+    pub exclude: Vec<String>,
 }
 
 impl ScopeRequest {
+    /// The strand rule of the request: by default every strand but the literacy ones.
+    pub fn strand_rule(&self) -> Strands {
+        Strands::from_request(&self.strands, &self.exclude)
+    }
+
+    /// The strand rule resolved against the scope's frameworks (see [`StrandScope::resolve`]).
+    pub fn resolve_strands(&self, lib: &Library, scope: &Scope) -> Result<StrandScope> {
+        let fws = match &scope.frameworks {
+            Some(f) => f.clone(),
+            None => (0..lib.store.meta.frameworks.len()).collect(),
+        };
+        StrandScope::resolve(&lib.store, &fws, self.strand_rule())
+    }
+
     /// Resolve to a matcher scope. Without frameworks, the framework the units' claimed codes
     /// name most, else the one their text matches best.
     pub fn resolve(&self, lib: &Library, m: &Matcher, units: &[Unit]) -> Result<Scope> {
@@ -80,18 +97,49 @@ pub fn guess_framework(
 
 /// Match every unit in the requested scope (the matcher first learns the batch's common words)
 /// and check its claims. The corpus, which only the claim checks need, is read on a second thread
-/// while the units are matched.
-pub fn align_all(lib: &Library, req: &ScopeRequest, units: &[Unit], top: usize) -> Result<(Scope, Vec<UnitAlignment>)> {
+/// while the units are matched. The strand rule of the request leaves its strands out of every
+/// unit's matches (see [`prepare_in_scope`]); the resolved rule comes back for coverage.
+pub fn align_all(
+    lib: &Library,
+    req: &ScopeRequest,
+    units: &[Unit],
+    top: usize,
+) -> Result<(Scope, StrandScope, Vec<UnitAlignment>)> {
     std::thread::scope(|sc| {
         let corpus = sc.spawn(|| lib.corpus().map(drop));
         let mut m = Matcher::new(lib);
         m.observe_batch(units);
         let scope = req.resolve(lib, &m, units)?;
-        let prepared: Vec<Prepared> = units.iter().map(|u| m.prepare(u, &scope, top)).collect();
+        let strands = req.resolve_strands(lib, &scope)?;
+        let prepared: Vec<Prepared> = units
+            .iter()
+            .map(|u| prepare_in_scope(&m, u, &scope, &strands, top))
+            .collect();
         corpus.join().expect("reading the corpus does not panic")?;
         let c = lib.corpus()?;
-        Ok((scope.clone(), check_claims(&m, c, units, &scope, prepared)))
+        let al = check_claims(&m, c, units, &scope, prepared);
+        Ok((scope, strands, al))
     })
+}
+
+/// A unit's `top` matches within the scope and the strand rule: the matcher's ranking with the
+/// standards of excluded strands taken out (the places they would hold go to the next
+/// standards). The matcher ranks as many candidates as it reranks anyway, so asking it for that
+/// many changes no score.
+pub fn prepare_in_scope(m: &Matcher, u: &Unit, scope: &Scope, strands: &StrandScope, top: usize) -> Prepared {
+    if strands.excluded.is_empty() {
+        return m.prepare(u, scope, top);
+    }
+    let mut p = m.prepare(u, scope, top.max(m.params.rerank as usize));
+    p.matches
+        .retain(|x| m.store.doc_of(x.r.fw, x.r.idx).is_none_or(|d| strands.admits_doc(d)));
+    p.matches.truncate(top);
+    p
+}
+
+/// [`prepare_in_scope`]'s matches: what `match`, `audit` and `eval` rank for a unit.
+pub fn match_in_scope(m: &Matcher, u: &Unit, scope: &Scope, strands: &StrandScope, top: usize) -> Vec<super::Match> {
+    prepare_in_scope(m, u, scope, strands, top).matches
 }
 
 /// The claim checks of prepared matches (see [`super::align_units`]).

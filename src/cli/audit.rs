@@ -6,21 +6,23 @@ use super::{despite_closed_pipe, CmdOutcome, Ctx, Outcome};
 use aligner::error::Error;
 use aligner::ingest::curriculum::{input_label, read_many};
 use aligner::report::coverage::{Coverage, Status};
-use aligner::report::{audit, coverage, write_json};
+use aligner::report::{audit, coverage};
 use clap::Args as ClapArgs;
 use std::io::Write;
 use std::path::PathBuf;
 
 /// Audit curricula or textbook tables of contents against a scope of standards: each standard
-/// covered, weak or a gap, with the units that address it; roll-ups per cluster, domain and grade;
-/// the gap list; units aligned to nothing; claims to review.
+/// covered, weak or a gap, with the units that address it; roll-ups per grade and per level of the
+/// framework (domain and cluster; ELA strand and cluster; NGSS discipline and topic); the gap list;
+/// units aligned to nothing; claims to review.
 #[derive(Debug, ClapArgs)]
 #[command(after_help = "Examples:\n  aligner audit examples/grade4-math-toc.txt\n  \
 aligner audit unit1.csv unit2.csv --framework ccss-math --grade 3 --format md > minutes.md\n  \
 aligner audit toc.txt --fail-under 80 --fail-on-gaps --format json   # in a review pipeline\n\n\
 Scope: --framework, else the framework the units' codes (or texts) point to; --grade, else the\n\
-grades of the units, else the grade most of their best matches are in. A scope without any\n\
-standard is an error.\n\
+grades of the units, else the grade most of their best matches are in; --strand and --exclude\n\
+choose strands (default: all but the ELA literacy strands RH, RST, WHST: --strand literacy\n\
+audits those). A scope without any standard is an error.\n\
 Exit codes: 0 all right, 1 coverage below --fail-under or a gap with --fail-on-gaps (also when\n\
 stdout is a closed pipe; the verdict is one line on stderr), 2 usage or input error.")]
 pub struct Args {
@@ -68,7 +70,7 @@ pub fn run(a: Args, ctx: &Ctx, out: &mut dyn Write) -> CmdOutcome {
     ctx.warn_all(&curriculum.warnings);
     let units = curriculum.units;
     let lib = ctx.library()?;
-    let (scope, mut al) = aligner::align::plan::align_all(lib, &a.scope.request()?, &units, a.top)?;
+    let (scope, strands, mut al) = aligner::align::plan::align_all(lib, &a.scope.request()?, &units, a.top)?;
     let c = lib.corpus()?;
     if let Some(f) = aligner::align::claims::foreign_codes(c, &mut al, scope.single_framework()) {
         super::say(&format!("note: {}", f.message()));
@@ -76,7 +78,7 @@ pub fn run(a: Args, ctx: &Ctx, out: &mut dyn Write) -> CmdOutcome {
     let (grades, grades_from) = aligner::align::plan::audit_grades(c, &scope, &units, &al);
     let grades_from = grades_from.as_str();
     let frameworks = scope.frameworks.clone().unwrap_or_default();
-    let cov = coverage::compute(c, &units, &al, &frameworks, grades, a.min_score);
+    let cov = coverage::compute(c, &units, &al, &frameworks, grades, &strands.rule, a.min_score);
     if cov.total() == 0 {
         let fws: Vec<&str> = frameworks.iter().map(|&f| c.frameworks[f].id.as_str()).collect();
         let mut from = vec![format!(
@@ -93,6 +95,9 @@ pub fn run(a: Args, ctx: &Ctx, out: &mut dyn Write) -> CmdOutcome {
         if let Some(s) = &a.scope.subject {
             from.push(format!("subject {s} from --subject"));
         }
+        if !a.scope.strand.is_empty() || !a.scope.exclude.is_empty() {
+            from.push("strands from --strand/--exclude".to_string());
+        }
         return Err(Error::Usage(format!(
             "no standard of {}{} to audit: the scope is empty ({}); choose another --framework or --grade",
             fws.join(", "),
@@ -107,7 +112,7 @@ pub fn run(a: Args, ctx: &Ctx, out: &mut dyn Write) -> CmdOutcome {
     // does not change it.
     let verdict = verdict(&a, &cov);
     let written = match a.format {
-        Format::Json => write_json(out, &j),
+        Format::Json => audit::write_json(out, &j),
         Format::Jsonl => audit::write_jsonl(out, &j, &units, &al, &cov),
         Format::Csv => audit::csv_table(c, &cov, &units).write_csv(out),
         Format::Md => audit::write_markdown(out, c, &j, &cov),

@@ -19,7 +19,8 @@ use std::path::{Path, PathBuf};
 aligner match units.jsonl --framework ccss-math --format jsonl\n  \
 aligner match lessons.csv --grade K-5 --top 3 --format csv\n  \
 some-export | aligner match - --format jsonl   # - reads standard input\n\n\
-Without --grade, a unit's own grade (or band) limits its candidates.")]
+Without --grade, a unit's own grade (or band) limits its candidates. The literacy strands of\n\
+CCSS ELA (RH, RST, WHST) are out unless --strand names them (--strand literacy).")]
 pub struct Args {
     /// Units (CSV, JSON, JSONL) or a table of contents (.txt, .md); - reads standard input
     pub file: PathBuf,
@@ -65,6 +66,14 @@ pub struct ScopeArgs {
     /// Subject: math, ela, science ... (default: each unit's own subject)
     #[arg(long, short = 's')]
     pub subject: Option<String>,
+    /// Only these strands (repeat or comma-separate): RL, RI, RF, W, SL, L; RH, RST, WHST (or
+    /// `literacy` for those three); NGSS PS, LS, ESS, ETS; `all` for every strand (default: every
+    /// strand but the literacy ones, RH, RST, WHST)
+    #[arg(long, value_delimiter = ',', value_name = "STRAND")]
+    pub strand: Vec<String>,
+    /// Leave these strands out (repeat or comma-separate)
+    #[arg(long, value_delimiter = ',', value_name = "STRAND")]
+    pub exclude: Vec<String>,
 }
 
 impl ScopeArgs {
@@ -78,6 +87,8 @@ impl ScopeArgs {
             frameworks: self.framework.clone(),
             grade: self.grade()?,
             subject: self.subject.clone(),
+            strands: self.strand.clone(),
+            exclude: self.exclude.clone(),
         })
     }
 }
@@ -106,7 +117,7 @@ pub fn options(grade: Option<GradeRange>, subject: Option<&str>) -> CurriculumOp
 pub fn run(a: Args, ctx: &Ctx, out: &mut dyn Write) -> CmdOutcome {
     let units = read_units_warned(ctx, &a.file, a.scope.grade()?, a.scope.subject.as_deref())?;
     let lib = ctx.library()?;
-    let (_, al) = align_all(lib, &a.scope.request()?, &units, a.top)?;
+    let (_, _, al) = align_all(lib, &a.scope.request()?, &units, a.top)?;
     let c = lib.corpus()?;
     match a.format {
         Format::Table => matches::write_text(out, c, &units, &al)?,

@@ -2,11 +2,15 @@
 //! its table, CSV and Markdown renderings.
 
 use super::coverage::{Coverage, Rollup, Status};
+
+/// The version of the audit's JSON document and JSON Lines records (the other commands' are
+/// [`super::SCHEMA`]): `aligner/2` since the roll-ups became a list of the framework's own levels.
+pub const AUDIT_SCHEMA: &str = "aligner/2";
 use super::matches::{code_of, unit_name};
 use super::table::{clip, Table};
 use crate::align::UnitAlignment;
 use crate::corpus::Corpus;
-use crate::model::{grades_label, Kind, Unit};
+use crate::model::{grades_label, Unit};
 use serde::Serialize;
 use std::collections::BTreeMap;
 use std::io::{self, Write};
@@ -15,7 +19,8 @@ use std::io::{self, Write};
 pub struct AuditJson<'a> {
     pub scope: ScopeJson,
     pub summary: Summary,
-    pub rollup: RollupJson,
+    /// The roll-ups, `grade` first, then the framework's levels outermost first.
+    pub rollup: Vec<LevelJson>,
     pub standards: Vec<StandardJson<'a>>,
     /// Codes of the standards nothing addresses.
     pub gaps: Vec<String>,
@@ -47,11 +52,12 @@ pub struct Summary {
     pub claims: BTreeMap<&'static str, usize>,
 }
 
+/// One level of roll-up: `{"level": "grade" | "strand" | "domain" | "discipline" | "topic" |
+/// "cluster", "rows": [rollup...]}`.
 #[derive(Debug, Serialize)]
-pub struct RollupJson {
-    pub grade: Vec<Rollup>,
-    pub domain: Vec<Rollup>,
-    pub cluster: Vec<Rollup>,
+pub struct LevelJson {
+    pub level: &'static str,
+    pub rows: Vec<Rollup>,
 }
 
 #[derive(Debug, Serialize)]
@@ -129,11 +135,15 @@ pub fn build<'a>(
             unaligned_units: cov.unaligned.len(),
             claims: cov.claims.clone(),
         },
-        rollup: RollupJson {
-            grade: cov.by_grade.clone(),
-            domain: cov.by_domain.clone(),
-            cluster: cov.by_cluster.clone(),
-        },
+        rollup: std::iter::once(LevelJson {
+            level: "grade",
+            rows: cov.by_grade.clone(),
+        })
+        .chain(cov.levels.iter().map(|l| LevelJson {
+            level: l.name(),
+            rows: l.rows.clone(),
+        }))
+        .collect(),
         standards: cov.standards.iter().map(std_json).collect(),
         gaps: cov.gaps().map(|sc| code_of(c, sc.r)).collect(),
         unaligned_units: cov
@@ -200,19 +210,26 @@ pub fn csv_table(c: &Corpus, cov: &Coverage, units: &[Unit]) -> Table {
         "units",
         "text",
     ]);
-    for sc in &cov.standards {
+    // `domain` is the outermost level's row (a strand, a domain, a discipline), `cluster` the
+    // innermost's (a cluster, a topic).
+    let label_at = |level: Option<&super::coverage::Level>, i: usize| {
+        level
+            .and_then(|l| l.row_of[i].map(|r| l.rows[r].label.clone()))
+            .unwrap_or_default()
+    };
+    let (outer, inner) = match cov.levels.as_slice() {
+        [] => (None, None),
+        [one] => (Some(one), None),
+        [first, .., last] => (Some(first), Some(last)),
+    };
+    for (i, sc) in cov.standards.iter().enumerate() {
         let fw = &c.frameworks[sc.r.fw];
-        let head = |k: Kind| {
-            fw.ancestor_of_kind(sc.r.idx, k)
-                .map(|h| fw.standards[h].text.clone())
-                .unwrap_or_default()
-        };
         t.row([
             fw.id.clone(),
             code_of(c, sc.r),
             grades_label(&c.standard(sc.r).grades),
-            head(Kind::Domain),
-            head(Kind::Cluster),
+            label_at(outer, i),
+            label_at(inner, i),
             sc.status.as_str().to_string(),
             format!("{:.3}", sc.best),
             sc.units
@@ -314,10 +331,10 @@ pub fn write_text<W: Write + ?Sized>(
         writeln!(out, "By grade")?;
         rollup_table(&cov.by_grade, "grade", 30).write_text(out)?;
     }
-    writeln!(out, "By domain")?;
-    rollup_table(&cov.by_domain, "domain", 34).write_text(out)?;
-    writeln!(out, "By cluster")?;
-    rollup_table(&cov.by_cluster, "cluster", 34).write_text(out)?;
+    for l in &cov.levels {
+        writeln!(out, "By {}", l.name())?;
+        rollup_table(&l.rows, l.name(), 60).write_text(out)?;
+    }
     if cov.gaps().next().is_some() {
         writeln!(out, "Gaps: standards nothing addresses")?;
         gap_table(c, cov, 56).write_text(out)?;
@@ -368,6 +385,14 @@ pub fn write_text<W: Write + ?Sized>(
     Ok(())
 }
 
+/// `audit --format json`: the document, pretty, with the audit's schema key first.
+pub fn write_json<W: Write + ?Sized>(out: &mut W, j: &AuditJson) -> io::Result<()> {
+    let mut v = super::versioned(j);
+    v.schema = AUDIT_SCHEMA;
+    serde_json::to_writer_pretty(&mut *out, &v).map_err(io::Error::from)?;
+    writeln!(out)
+}
+
 /// Markdown for a committee's minutes.
 pub fn write_markdown<W: Write + ?Sized>(out: &mut W, c: &Corpus, j: &AuditJson, cov: &Coverage) -> io::Result<()> {
     writeln!(out, "# Standards coverage audit\n")?;
@@ -392,11 +417,12 @@ pub fn write_markdown<W: Write + ?Sized>(out: &mut W, c: &Corpus, j: &AuditJson,
         rollup_table(&cov.by_grade, "grade", 200).write_markdown(out)?;
         writeln!(out)?;
     }
-    writeln!(out, "## By domain\n")?;
-    rollup_table(&cov.by_domain, "domain", 200).write_markdown(out)?;
-    writeln!(out, "\n## By cluster\n")?;
-    rollup_table(&cov.by_cluster, "cluster", 200).write_markdown(out)?;
-    writeln!(out, "\n## Gaps\n")?;
+    for l in &cov.levels {
+        writeln!(out, "## By {}\n", l.name())?;
+        rollup_table(&l.rows, l.name(), 200).write_markdown(out)?;
+        writeln!(out)?;
+    }
+    writeln!(out, "## Gaps\n")?;
     if cov.gaps().next().is_some() {
         gap_table(c, cov, 400).write_markdown(out)?;
     } else {
@@ -418,7 +444,8 @@ struct SummaryRecord<'a> {
     summary: &'a Summary,
 }
 
-/// `{"schema", "record": "rollup", "level": "grade" | "domain" | "cluster", ...Rollup}`.
+/// `{"schema", "record": "rollup", "level": "grade" | "strand" | "domain" | "discipline" | "topic"
+/// | "cluster", ...Rollup}`.
 #[derive(Debug, Serialize)]
 struct RollupRecord<'a> {
     level: &'static str,
@@ -438,7 +465,7 @@ struct UnitRecord<'a> {
 
 /// `audit --format jsonl`: the document as a stream of records, one compact JSON object per line,
 /// each `{"schema", "record": KIND, ...}`: first one `summary` (scope and summary), then the
-/// `rollup`s (grade, domain, cluster, in the document's order), one `standard` per counted
+/// `rollup`s (grades, then each level of the framework, in the document's order), one `standard` per counted
 /// standard, one `unit` per unit, and one `off_grade` per claim of a standard off the unit's
 /// grade. Gaps are the `standard` records whose status is `gap`; unaligned units the `unit`
 /// records with `aligned: false`.
@@ -450,7 +477,9 @@ pub fn write_jsonl<W: Write + ?Sized>(
     cov: &Coverage,
 ) -> io::Result<()> {
     fn line<W: Write + ?Sized, T: Serialize>(out: &mut W, kind: &'static str, body: T) -> io::Result<()> {
-        serde_json::to_writer(&mut *out, &super::record(kind, body)).map_err(io::Error::from)?;
+        let mut r = super::record(kind, body);
+        r.schema = AUDIT_SCHEMA;
+        serde_json::to_writer(&mut *out, &r).map_err(io::Error::from)?;
         writeln!(out)
     }
     line(
@@ -461,13 +490,9 @@ pub fn write_jsonl<W: Write + ?Sized>(
             summary: &j.summary,
         },
     )?;
-    for (level, rows) in [
-        ("grade", &j.rollup.grade),
-        ("domain", &j.rollup.domain),
-        ("cluster", &j.rollup.cluster),
-    ] {
-        for rollup in rows {
-            line(out, "rollup", RollupRecord { level, rollup })?;
+    for l in &j.rollup {
+        for rollup in &l.rows {
+            line(out, "rollup", RollupRecord { level: l.level, rollup })?;
         }
     }
     for sj in &j.standards {

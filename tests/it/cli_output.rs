@@ -187,14 +187,16 @@ fn json_outputs_carry_the_schema_first_and_repeat_byte_for_byte() {
         let second = aligner().args(&args).output().unwrap();
         assert_eq!(first.stdout, second.stdout, "{args:?}: not the same bytes twice");
         let text = String::from_utf8(first.stdout).unwrap();
+        // The audit's documents are at version 2 (its roll-ups), the others at 1.
+        let schema = if args[0] == "audit" { "aligner/2" } else { "aligner/1" };
         if lines {
             assert!(!text.is_empty(), "{args:?}");
             for l in text.lines() {
-                assert!(l.starts_with(r#"{"schema":"aligner/1","#), "{args:?}: {l}");
+                assert!(l.starts_with(&format!(r#"{{"schema":"{schema}","#)), "{args:?}: {l}");
             }
         } else {
             assert!(
-                text.starts_with("{\n  \"schema\": \"aligner/1\",\n"),
+                text.starts_with(&format!("{{\n  \"schema\": \"{schema}\",\n")),
                 "{args:?}: {text}"
             );
             assert!(serde_json::from_str::<Value>(&text).unwrap().is_object());
@@ -233,9 +235,11 @@ fn jsonl_is_one_object_per_line_in_every_command() {
                 assert_eq!(count("standard"), doc["standards"].as_array().unwrap().len());
                 assert_eq!(count("unit"), doc["units"].as_array().unwrap().len());
                 assert_eq!(count("off_grade"), doc["off_grade"].as_array().unwrap().len());
-                let rollups = ["grade", "domain", "cluster"]
+                let rollups = doc["rollup"]
+                    .as_array()
+                    .unwrap()
                     .iter()
-                    .map(|l| doc["rollup"][l].as_array().unwrap().len())
+                    .map(|l| l["rows"].as_array().unwrap().len())
                     .sum::<usize>();
                 assert_eq!(count("rollup"), rollups);
                 let gaps: Vec<&Value> = records

@@ -16,3 +16,4 @@ mod frameworks_more;
 mod hostile;
 mod index_faults;
 mod ingest_standards;
+mod rollups;
