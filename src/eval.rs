@@ -142,6 +142,7 @@ pub fn evaluate(
     corpus: &crate::corpus::Corpus,
     items: &[Unit],
     scope: &Scope,
+    strands: &crate::align::scope::StrandScope,
     keep_items: bool,
 ) -> EvalReport {
     let fw = scope.single_framework();
@@ -161,7 +162,7 @@ pub fn evaluate(
             unresolved.push(u.id.clone());
             continue;
         }
-        let sugg = m.match_unit(u, scope, depth);
+        let sugg = crate::align::plan::match_in_scope(m, u, scope, strands, depth);
         let first_hit = sugg.iter().position(|s| gold.iter().any(|g| hits(corpus, s.r, *g)));
         let near = first_hit != Some(0)
             && sugg

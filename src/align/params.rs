@@ -99,7 +99,7 @@ impl Default for Params {
             lex_floor: 0.3,
             q_notation: 4.0,
             w_lesson: 0.3,
-            sibling: 1.0,
+            sibling: 0.5,
             strong: 0.6,
             moderate: 0.4,
         }

@@ -32,6 +32,12 @@ pub struct Args {
     /// Do not limit each item's candidates to its own grade
     #[arg(long)]
     pub no_grade: bool,
+    /// Only these strands (as for `match`; default: every strand but RH, RST, WHST)
+    #[arg(long, value_delimiter = ',', value_name = "STRAND")]
+    pub strand: Vec<String>,
+    /// Leave these strands out
+    #[arg(long, value_delimiter = ',', value_name = "STRAND")]
+    pub exclude: Vec<String>,
     /// Also report each item: its publisher codes, aligner's suggestions and the rank at which
     /// they first agree (table and md: the items where aligner's first suggestion differs; json:
     /// every item; csv: one row per item instead of the summary)
@@ -127,7 +133,12 @@ pub fn run(a: Args, ctx: &Ctx, out: &mut dyn Write) -> CmdOutcome {
         write_json_lines(&mut w, &rows)?;
         w.flush()?;
     }
-    let report = evaluate(&m, c, &items, &scope, a.items);
+    let strands = aligner::align::scope::StrandScope::resolve(
+        &lib.store,
+        &[fw],
+        aligner::align::scope::Strands::from_request(&a.strand, &a.exclude),
+    )?;
+    let report = evaluate(&m, c, &items, &scope, &strands, a.items);
     let fw_id = &c.frameworks[fw].id;
     if report.overall.items == 0 {
         return Err(nothing_to_score(&a.gold, &report, fw_id).into());
