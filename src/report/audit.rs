@@ -2,7 +2,7 @@
 //! its table, CSV and Markdown renderings.
 
 use super::coverage::{Coverage, Rollup, Status};
-use super::matches::{code_of, unit_name};
+use super::matches::{claim_row, code_of, role_of, unit_name, ClaimRow};
 use super::table::{clip, Table};
 use crate::align::UnitAlignment;
 use crate::corpus::Corpus;
@@ -19,7 +19,11 @@ pub struct AuditJson<'a> {
     pub standards: Vec<StandardJson<'a>>,
     /// Codes of the standards nothing addresses.
     pub gaps: Vec<String>,
+    /// Lessons aligned to nothing (reviews and assessments are in `reviews`).
     pub unaligned_units: Vec<UnitJson>,
+    /// The reviews and assessments (`Chapter 3 Review`, `Mid-Chapter Checkpoint`), which teach
+    /// nothing new and are not counted among the units aligned to nothing.
+    pub reviews: Vec<UnitJson>,
     pub off_grade: Vec<OffGradeJson>,
     pub units: Vec<UnitCoverageJson>,
 }
@@ -42,8 +46,12 @@ pub struct Summary {
     /// covered / standards x 100, one decimal.
     pub coverage_pct: f64,
     pub units: usize,
+    /// Lessons aligned to nothing (reviews and assessments not counted).
     pub unaligned_units: usize,
-    /// Claimed codes per verdict: supported, unknown, ambiguous, off_grade, unsupported.
+    /// Reviews and assessments among the units.
+    pub review_units: usize,
+    /// Claimed codes per verdict: supported, unknown, ambiguous, off_grade, unsupported,
+    /// no_evidence.
     pub claims: BTreeMap<&'static str, usize>,
 }
 
@@ -70,6 +78,11 @@ pub struct StandardJson<'a> {
 pub struct UnitJson {
     pub id: String,
     pub title: String,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub page: Option<String>,
+    /// `review` or `assessment`; absent for a lesson.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub role: Option<&'static str>,
     pub origin: String,
 }
 
@@ -87,12 +100,54 @@ pub struct UnitCoverageJson {
     pub title: String,
     #[serde(skip_serializing_if = "Option::is_none")]
     pub parent: Option<String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub page: Option<String>,
+    /// `review` or `assessment`; absent for a lesson.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub role: Option<&'static str>,
     /// Standards (counted level) this unit addresses with at least the minimum score.
     pub standards: Vec<String>,
+    /// The verdict on each code the unit claims (as in `match`), in the order written.
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub claims: Vec<ClaimRow>,
+}
+
+fn unit_json(u: &Unit) -> UnitJson {
+    UnitJson {
+        id: u.id.clone(),
+        title: unit_name(u),
+        page: u.page.clone(),
+        role: role_of(u),
+        origin: u.origin.clone(),
+    }
 }
 
 fn r3(x: f32) -> f32 {
     (x * 1000.0).round() / 1000.0
+}
+
+/// The lessons aligned to nothing: coverage finds no match of them (or of an entry under them),
+/// neither they nor an entry under them has a supported claim (which covers a standard), and they
+/// are no review or assessment.
+fn unaligned_lessons(units: &[Unit], al: &[UnitAlignment], cov: &Coverage) -> Vec<usize> {
+    let mut supported = vec![false; units.len()];
+    for a in al {
+        if a.claims
+            .iter()
+            .any(|k| k.status == crate::align::ClaimStatus::Supported)
+        {
+            let mut u = Some(a.unit);
+            while let Some(i) = u.filter(|&i| !supported[i]) {
+                supported[i] = true;
+                u = units[i].parent.filter(|&p| p < i);
+            }
+        }
+    }
+    cov.unaligned
+        .iter()
+        .copied()
+        .filter(|&u| units[u].role.is_lesson() && !supported[u])
+        .collect()
 }
 
 pub fn build<'a>(
@@ -112,6 +167,7 @@ pub fn build<'a>(
         best_score: r3(sc.best),
         units: sc.units.iter().map(|(u, _)| units[*u].id.as_str()).collect(),
     };
+    let unaligned = unaligned_lessons(units, al, cov);
     AuditJson {
         scope: ScopeJson {
             frameworks: cov.frameworks.iter().map(|&f| c.frameworks[f].id.clone()).collect(),
@@ -126,7 +182,8 @@ pub fn build<'a>(
             gaps: cov.count(Status::Gap),
             coverage_pct: cov.pct(),
             units: units.len(),
-            unaligned_units: cov.unaligned.len(),
+            unaligned_units: unaligned.len(),
+            review_units: units.iter().filter(|u| !u.role.is_lesson()).count(),
             claims: cov.claims.clone(),
         },
         rollup: RollupJson {
@@ -136,15 +193,8 @@ pub fn build<'a>(
         },
         standards: cov.standards.iter().map(std_json).collect(),
         gaps: cov.gaps().map(|sc| code_of(c, sc.r)).collect(),
-        unaligned_units: cov
-            .unaligned
-            .iter()
-            .map(|&u| UnitJson {
-                id: units[u].id.clone(),
-                title: unit_name(&units[u]),
-                origin: units[u].origin.clone(),
-            })
-            .collect(),
+        unaligned_units: unaligned.iter().map(|&u| unit_json(&units[u])).collect(),
+        reviews: units.iter().filter(|u| !u.role.is_lesson()).map(unit_json).collect(),
         off_grade: cov
             .off_grade
             .iter()
@@ -180,7 +230,10 @@ pub fn build<'a>(
                     id: u.id.clone(),
                     title: unit_name(u),
                     parent: u.parent.map(|p| units[p].id.clone()),
+                    page: u.page.clone(),
+                    role: role_of(u),
                     standards: s,
+                    claims: a.claims.iter().map(|k| claim_row(c, k)).collect(),
                 }
             })
             .collect(),
@@ -198,6 +251,7 @@ pub fn csv_table(c: &Corpus, cov: &Coverage, units: &[Unit]) -> Table {
         "status",
         "best_score",
         "units",
+        "unit_pages",
         "text",
     ]);
     for sc in &cov.standards {
@@ -218,6 +272,11 @@ pub fn csv_table(c: &Corpus, cov: &Coverage, units: &[Unit]) -> Table {
             sc.units
                 .iter()
                 .map(|(u, _)| units[*u].id.clone())
+                .collect::<Vec<_>>()
+                .join(" "),
+            sc.units
+                .iter()
+                .filter_map(|(u, _)| units[*u].page.as_ref().map(|p| format!("{}:{p}", units[*u].id)))
                 .collect::<Vec<_>>()
                 .join(" "),
             c.standard(sc.r).text.clone(),
@@ -294,6 +353,17 @@ fn claims_line(j: &AuditJson) -> Option<String> {
     Some(format!("claimed codes: {}", parts.join(", ")))
 }
 
+/// `12 reviews and assessments, not counted among the units aligned to nothing`.
+fn reviews_line(j: &AuditJson) -> Option<String> {
+    match j.summary.review_units {
+        0 => None,
+        1 => Some("1 review or assessment, not counted among the units aligned to nothing".into()),
+        n => Some(format!(
+            "{n} reviews and assessments, not counted among the units aligned to nothing"
+        )),
+    }
+}
+
 /// The table for people: headline, per-domain roll-up, per-cluster roll-up, gaps, unaligned
 /// units, claim problems.
 pub fn write_text<W: Write + ?Sized>(
@@ -326,11 +396,19 @@ pub fn write_text<W: Write + ?Sized>(
     }
     if !j.unaligned_units.is_empty() {
         writeln!(out, "Units aligned to nothing")?;
-        let mut t = Table::new(["unit", "title", "where"]).wrap(["title"]);
+        let mut t = Table::new(["unit", "title", "page", "where"]).wrap(["title"]);
         for u in &j.unaligned_units {
-            t.row([u.id.clone(), clip(&u.title, 40), u.origin.clone()]);
+            t.row([
+                u.id.clone(),
+                clip(&u.title, 40),
+                u.page.clone().unwrap_or_default(),
+                u.origin.clone(),
+            ]);
         }
         t.write_text(out)?;
+    }
+    if let Some(l) = reviews_line(j) {
+        writeln!(out, "{l}")?;
     }
     let problems: Vec<(usize, &crate::align::ClaimCheck)> = al
         .iter()
@@ -339,7 +417,7 @@ pub fn write_text<W: Write + ?Sized>(
         .collect();
     if !problems.is_empty() {
         writeln!(out, "Claims to review")?;
-        let mut t = Table::new(["unit", "claimed", "verdict", "detail"]).wrap(["detail"]);
+        let mut t = Table::new(["unit", "page", "claimed", "verdict", "detail"]).wrap(["detail"]);
         for (u, k) in problems {
             let detail = if !k.suggestions.is_empty() {
                 format!("did you mean {}?", k.suggestions.join(", "))
@@ -353,11 +431,14 @@ pub fn write_text<W: Write + ?Sized>(
                 )
             } else if k.resolved.len() > 1 {
                 k.resolved.iter().map(|r| code_of(c, *r)).collect::<Vec<_>>().join(" ")
+            } else if k.status == crate::align::ClaimStatus::NoEvidence {
+                "the entry's words name no standard".to_string()
             } else {
                 k.score.map(|s| format!("score {s:.2}")).unwrap_or_default()
             };
             t.row([
                 units[u].id.clone(),
+                units[u].page.clone().unwrap_or_default(),
                 k.claimed.clone(),
                 k.status.as_str().replace('_', " "),
                 detail,
@@ -405,8 +486,12 @@ pub fn write_markdown<W: Write + ?Sized>(out: &mut W, c: &Corpus, j: &AuditJson,
     if !j.unaligned_units.is_empty() {
         writeln!(out, "\n## Units aligned to nothing\n")?;
         for u in &j.unaligned_units {
-            writeln!(out, "- {} {} ({})", u.id, u.title, u.origin)?;
+            let page = u.page.as_deref().map(|p| format!(", p. {p}")).unwrap_or_default();
+            writeln!(out, "- {} {} ({}{page})", u.id, u.title, u.origin)?;
         }
+    }
+    if let Some(l) = reviews_line(j) {
+        writeln!(out, "\n{l}")?;
     }
     Ok(())
 }
@@ -432,7 +517,7 @@ struct UnitRecord<'a> {
     #[serde(flatten)]
     unit: &'a UnitCoverageJson,
     origin: &'a str,
-    /// False for a unit aligned to nothing (listed under `unaligned_units` in the document).
+    /// False for a lesson aligned to nothing (listed under `unaligned_units` in the document).
     aligned: bool,
 }
 
@@ -473,7 +558,7 @@ pub fn write_jsonl<W: Write + ?Sized>(
     for sj in &j.standards {
         line(out, "standard", sj)?;
     }
-    let unaligned: std::collections::HashSet<usize> = cov.unaligned.iter().copied().collect();
+    let unaligned: std::collections::HashSet<usize> = unaligned_lessons(units, al, cov).into_iter().collect();
     for (u, a) in j.units.iter().zip(al) {
         line(
             out,
