@@ -353,6 +353,16 @@ fn claims_line(j: &AuditJson) -> Option<String> {
     Some(format!("claimed codes: {}", parts.join(", ")))
 }
 
+/// The cells of a row whose cell `at` is its page, without that cell when `paged` is false.
+fn with_page<S: Clone>(paged: bool, at: usize, cells: &[S]) -> Vec<S> {
+    cells
+        .iter()
+        .enumerate()
+        .filter(|(i, _)| paged || *i != at)
+        .map(|(_, c)| c.clone())
+        .collect()
+}
+
 /// `12 reviews and assessments, not counted among the units aligned to nothing`.
 fn reviews_line(j: &AuditJson) -> Option<String> {
     match j.summary.review_units {
@@ -396,14 +406,20 @@ pub fn write_text<W: Write + ?Sized>(
     }
     if !j.unaligned_units.is_empty() {
         writeln!(out, "Units aligned to nothing")?;
-        let mut t = Table::new(["unit", "title", "page", "where"]).wrap(["title"]);
+        // A page column when the book gives pages.
+        let paged = j.unaligned_units.iter().any(|u| u.page.is_some());
+        let mut t = Table::new(with_page(paged, 2, &["unit", "title", "page", "where"])).wrap(["title"]);
         for u in &j.unaligned_units {
-            t.row([
-                u.id.clone(),
-                clip(&u.title, 40),
-                u.page.clone().unwrap_or_default(),
-                u.origin.clone(),
-            ]);
+            t.row(with_page(
+                paged,
+                2,
+                &[
+                    u.id.clone(),
+                    clip(&u.title, 40),
+                    u.page.clone().unwrap_or_default(),
+                    u.origin.clone(),
+                ],
+            ));
         }
         t.write_text(out)?;
     }
@@ -417,7 +433,8 @@ pub fn write_text<W: Write + ?Sized>(
         .collect();
     if !problems.is_empty() {
         writeln!(out, "Claims to review")?;
-        let mut t = Table::new(["unit", "page", "claimed", "verdict", "detail"]).wrap(["detail"]);
+        let paged = problems.iter().any(|(u, _)| units[*u].page.is_some());
+        let mut t = Table::new(with_page(paged, 1, &["unit", "page", "claimed", "verdict", "detail"])).wrap(["detail"]);
         for (u, k) in problems {
             let detail = if !k.suggestions.is_empty() {
                 format!("did you mean {}?", k.suggestions.join(", "))
@@ -436,13 +453,17 @@ pub fn write_text<W: Write + ?Sized>(
             } else {
                 k.score.map(|s| format!("score {s:.2}")).unwrap_or_default()
             };
-            t.row([
-                units[u].id.clone(),
-                units[u].page.clone().unwrap_or_default(),
-                k.claimed.clone(),
-                k.status.as_str().replace('_', " "),
-                detail,
-            ]);
+            t.row(with_page(
+                paged,
+                1,
+                &[
+                    units[u].id.clone(),
+                    units[u].page.clone().unwrap_or_default(),
+                    k.claimed.clone(),
+                    k.status.as_str().replace('_', " "),
+                    detail,
+                ],
+            ));
         }
         t.write_text(out)?;
     }
