@@ -119,6 +119,57 @@ pub fn looks_like_code(t: &str) -> bool {
     domain
 }
 
+/// A code as PDFs paste it, with a space after each separator (`5. NF. B. 5`, `RL. 7. 2`,
+/// `(5- NF- B- 7)`), closed up (`5.NF.B.5`), so that [`looks_like_code`] sees one token. A run of
+/// short tokens (at most 8 letters and digits each) in which every token but the last ends with
+/// `.` or `-` is joined when the joined run has the shape of a code; every other space stays.
+/// Borrowed when there was nothing to join.
+pub fn join_spaced_codes(s: &str) -> std::borrow::Cow<'_, str> {
+    let toks: Vec<&str> = s.split(' ').collect();
+    if toks.len() < 2 || !toks.iter().any(|t| t.ends_with(['.', '-'])) {
+        return std::borrow::Cow::Borrowed(s);
+    }
+    let edge = |c: char| matches!(c, '(' | ')' | '[' | ']' | ',' | ';' | ':');
+    let short = |t: &str| {
+        let core = t.trim_matches(edge);
+        !core.is_empty()
+            && core.chars().filter(|c| c.is_ascii_alphanumeric()).count() <= 8
+            && core.chars().all(|c| c.is_ascii_alphanumeric() || c == '.' || c == '-')
+    };
+    let open = |t: &str| short(t) && t.ends_with(['.', '-']) && !t.trim_end_matches(['.', '-']).ends_with(edge);
+    let mut out: Vec<String> = Vec::with_capacity(toks.len());
+    let mut i = 0;
+    let mut joined = false;
+    while i < toks.len() {
+        // The longest run from `i` whose joined text has the shape of a code.
+        let mut end = i;
+        while end + 1 < toks.len() && open(toks[end]) && short(toks[end + 1]) {
+            end += 1;
+        }
+        let found = (i + 1..=end).rev().find_map(|j| {
+            let cat: String = toks[i..=j].concat();
+            let core = cat.trim_matches(edge).trim_end_matches('.');
+            looks_like_code(core).then_some((j, cat))
+        });
+        match found {
+            Some((j, cat)) => {
+                out.push(cat);
+                joined = true;
+                i = j + 1;
+            }
+            None => {
+                out.push(toks[i].to_string());
+                i += 1;
+            }
+        }
+    }
+    if joined {
+        std::borrow::Cow::Owned(out.join(" "))
+    } else {
+        std::borrow::Cow::Borrowed(s)
+    }
+}
+
 /// The key variants under which a standard with code segments `segs` is registered.
 fn variants(segs: &[String]) -> Vec<String> {
     let mut out = vec![segs.to_vec()];
@@ -384,6 +435,23 @@ impl CodeIndex {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn codes_pasted_with_spaces_close_up() {
+        let j = |s: &str| join_spaced_codes(s).into_owned();
+        assert_eq!(j("Divide Decimals (5. NF. B. 5)"), "Divide Decimals (5.NF.B.5)");
+        assert_eq!(j("Theme (RL. 7. 2, RL. 7. 3)"), "Theme (RL.7.2, RL.7.3)");
+        assert_eq!(j("Fractions (5- NF- B- 7) 12"), "Fractions (5-NF-B-7) 12");
+        assert_eq!(
+            j("Lesson 4. Adding and subtracting"),
+            "Lesson 4. Adding and subtracting"
+        );
+        assert_eq!(j("Count to 100. Then count back."), "Count to 100. Then count back.");
+        assert_eq!(j("Grade 5. Math"), "Grade 5. Math");
+        assert_eq!(j("5.NF.B.5 already closed"), "5.NF.B.5 already closed");
+        assert!(looks_like_code(&j("5. NF. B. 5")));
+        assert_eq!(normalize(&j("RL. 7. 2")), normalize("RL.7.2"));
+    }
 
     #[test]
     fn spellings_normalize_alike() {

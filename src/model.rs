@@ -648,6 +648,149 @@ pub struct Unit {
     pub context: Vec<String>,
     /// Where it came from: `file:line`.
     pub origin: String,
+    /// The page (or pages) the book gives: a table of contents' page number as printed (`112`,
+    /// `112-118`, `xi`), a unit list's `page`/`pages` field.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub page: Option<String>,
+    /// What the entry is for: teaching (the default), or reviewing or assessing what came before.
+    #[serde(default, skip_serializing_if = "UnitRole::is_lesson")]
+    pub role: UnitRole,
+}
+
+/// What a curriculum entry is for. Reviews and assessments (`Chapter 3 Review`, `Mid-Chapter
+/// Checkpoint`, `Unit 1 Assessment`, `Performance Task`) teach nothing new: an audit does not
+/// count them among the units aligned to nothing, and lists them apart.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum UnitRole {
+    /// A unit, chapter or lesson that teaches.
+    #[default]
+    Lesson,
+    /// A review of what came before (`Chapter 3 Review`, `Cumulative Review`).
+    Review,
+    /// A test, quiz, checkpoint or performance task (`Review/Test`, `Mid-Chapter Checkpoint`,
+    /// `Show What You Know`, `End of Unit Assessment`).
+    Assessment,
+}
+
+impl UnitRole {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            UnitRole::Lesson => "lesson",
+            UnitRole::Review => "review",
+            UnitRole::Assessment => "assessment",
+        }
+    }
+
+    pub fn is_lesson(&self) -> bool {
+        *self == UnitRole::Lesson
+    }
+
+    /// The role a title names: a review or an assessment when the title (or the part of it before
+    /// a `:` or a dash) is made only of review and assessment words (`review`, `test`,
+    /// `assessment`, `checkpoint`, `quiz`, `performance task`, `show what you know`, ...) and the
+    /// words around them in a book (`chapter`, `unit`, `mid`, `end of`, numbers, `cumulative`);
+    /// any word of a topic keeps it a lesson ("Review of fractions", "Planning a fair test"). An
+    /// assessment word wins over `review` (`Review/Test` is a test).
+    pub fn of_title(title: &str) -> UnitRole {
+        let lower = title.to_lowercase();
+        let head = lower.split([':', '—', '–']).next().unwrap_or("");
+        match role_of_words(&lower) {
+            UnitRole::Lesson => role_of_words(head),
+            r => r,
+        }
+    }
+}
+
+/// Words that make a title a review or an assessment ([`UnitRole::of_title`]), the phrases first.
+const ROLE_PHRASES: &[(&str, UnitRole)] = &[
+    ("show what you know", UnitRole::Assessment),
+    ("are you ready", UnitRole::Assessment),
+    ("performance task", UnitRole::Assessment),
+    ("performance assessment", UnitRole::Assessment),
+    ("check your understanding", UnitRole::Assessment),
+    ("test prep", UnitRole::Review),
+];
+const ROLE_WORDS: &[(&str, UnitRole)] = &[
+    ("review", UnitRole::Review),
+    ("reviews", UnitRole::Review),
+    ("recap", UnitRole::Review),
+    ("assessment", UnitRole::Assessment),
+    ("assessments", UnitRole::Assessment),
+    ("test", UnitRole::Assessment),
+    ("tests", UnitRole::Assessment),
+    ("pretest", UnitRole::Assessment),
+    ("posttest", UnitRole::Assessment),
+    ("checkpoint", UnitRole::Assessment),
+    ("check", UnitRole::Assessment),
+    ("quiz", UnitRole::Assessment),
+    ("exam", UnitRole::Assessment),
+    ("benchmark", UnitRole::Assessment),
+];
+/// The words around review and assessment words in a book's titles.
+const ROLE_FILLERS: &[&str] = &[
+    "chapter",
+    "unit",
+    "module",
+    "topic",
+    "lesson",
+    "lessons",
+    "part",
+    "section",
+    "mid",
+    "end",
+    "of",
+    "the",
+    "and",
+    "for",
+    "a",
+    "cumulative",
+    "spiral",
+    "mixed",
+    "vocabulary",
+    "practice",
+    "standardized",
+    "pre",
+    "post",
+    "self",
+    "quick",
+    "progress",
+    "final",
+    "midterm",
+    "year",
+    "quarter",
+    "semester",
+    "beginning",
+    "diagnostic",
+    "summative",
+    "formative",
+    "your",
+    "my",
+    "task",
+    "tasks",
+];
+
+fn role_of_words(s: &str) -> UnitRole {
+    let mut s = s.to_string();
+    let mut role = UnitRole::Lesson;
+    for (p, r) in ROLE_PHRASES {
+        if s.contains(p) {
+            s = s.replace(p, " ");
+            role = role.max(*r);
+        }
+    }
+    for w in s.split(|c: char| !c.is_alphanumeric()).filter(|w| !w.is_empty()) {
+        if let Some((_, r)) = ROLE_WORDS.iter().find(|(rw, _)| *rw == w) {
+            role = role.max(*r);
+        } else if !(ROLE_FILLERS.contains(&w)
+            || w.chars().all(|c| c.is_ascii_digit())
+            || (w.len() == 1 && w.chars().all(|c| c.is_ascii_alphabetic()))
+            || w.chars().all(|c| "ivxlc".contains(c)))
+        {
+            return UnitRole::Lesson;
+        }
+    }
+    role
 }
 
 #[cfg(test)]
@@ -661,6 +804,35 @@ mod tests {
     /// Every spelling that one of the former grade parsers took (`Grade::parse`,
     /// `GradeRange::parse`, the standards readers' `grade_from_label` and `parse_grade_list`, the
     /// unit lists' `parse_grade`, the TOC's `find_grade`), with what it meant.
+    #[test]
+    fn roles_of_review_and_assessment_titles() {
+        let cases = [
+            ("Mid-Chapter Checkpoint", UnitRole::Assessment),
+            ("Chapter 1 Review/Test", UnitRole::Assessment),
+            ("Review/Test", UnitRole::Assessment),
+            ("Unit 1 Assessment", UnitRole::Assessment),
+            ("Show What You Know", UnitRole::Assessment),
+            ("Performance Task", UnitRole::Assessment),
+            ("Performance Task: Plan a Garden", UnitRole::Assessment),
+            ("Mid-Unit Assessment", UnitRole::Assessment),
+            ("End of Unit Assessment", UnitRole::Assessment),
+            ("End-of-Module Assessment Task", UnitRole::Assessment),
+            ("Chapter Review", UnitRole::Review),
+            ("Chapter 3 Review", UnitRole::Review),
+            ("Cumulative Review", UnitRole::Review),
+            ("Unit IV Review", UnitRole::Review),
+            ("Review of fractions", UnitRole::Lesson),
+            ("Planning a fair test", UnitRole::Lesson),
+            ("Reviewing place value", UnitRole::Lesson),
+            ("Adding fractions", UnitRole::Lesson),
+            ("Unit 1", UnitRole::Lesson),
+            ("", UnitRole::Lesson),
+        ];
+        for (t, want) in cases {
+            assert_eq!(UnitRole::of_title(t), want, "{t}");
+        }
+    }
+
     #[test]
     fn one_grade_vocabulary() {
         let cases = [

@@ -136,6 +136,47 @@ pub fn strip_controls(s: &str) -> std::borrow::Cow<'_, str> {
     }
 }
 
+/// Text as PDFs and word processors paste it, folded to what a reader of the words expects:
+/// ligatures spelled out (`ﬁ` -> `fi`, `ﬂ` -> `fl`, `ﬀ`, `ﬃ`, `ﬄ`, `ﬅ`, `ﬆ`), fullwidth ASCII
+/// (`Ｇｒａｄｅ５`) as ASCII, the non-breaking and figure hyphens (U+2010, U+2011) and the minus
+/// sign of a code (U+2012) as `-`, the one-dot leader (U+2024) as `.`, and zero-width spaces,
+/// joiners, word joiners and stray byte-order marks removed. Borrowed when there was nothing to
+/// change.
+pub fn fold_pasted(s: &str) -> std::borrow::Cow<'_, str> {
+    let odd = |c: char| {
+        matches!(
+            c,
+            '\u{fb00}'..='\u{fb06}'
+                | '\u{ff01}'..='\u{ff5e}'
+                | '\u{2010}'..='\u{2012}'
+                | '\u{2024}'
+                | '\u{200b}'..='\u{200d}'
+                | '\u{2060}'
+                | '\u{feff}'
+        )
+    };
+    if !s.contains(odd) {
+        return std::borrow::Cow::Borrowed(s);
+    }
+    let mut out = String::with_capacity(s.len() + 8);
+    for c in s.chars() {
+        match c {
+            '\u{fb00}' => out.push_str("ff"),
+            '\u{fb01}' => out.push_str("fi"),
+            '\u{fb02}' => out.push_str("fl"),
+            '\u{fb03}' => out.push_str("ffi"),
+            '\u{fb04}' => out.push_str("ffl"),
+            '\u{fb05}' | '\u{fb06}' => out.push_str("st"),
+            '\u{ff01}'..='\u{ff5e}' => out.extend(char::from_u32(c as u32 - 0xff01 + 0x21)),
+            '\u{2010}'..='\u{2012}' => out.push('-'),
+            '\u{2024}' => out.push('.'),
+            '\u{200b}'..='\u{200d}' | '\u{2060}' | '\u{feff}' => {}
+            c => out.push(c),
+        }
+    }
+    std::borrow::Cow::Owned(out)
+}
+
 /// Decode HTML character references. Unknown or malformed references are left as they are.
 pub fn decode_entities(s: &str) -> String {
     if !s.contains('&') {
@@ -351,6 +392,27 @@ mod tests {
     fn collapses_whitespace() {
         assert_eq!(clean("  two\n\t words \u{a0} "), "two words");
         assert_eq!(clean(""), "");
+    }
+
+    #[test]
+    fn folds_what_pdfs_paste() {
+        assert_eq!(
+            fold_pasted("Simpli\u{fb01}ed \u{fb02}uency, e\u{fb00}ort"),
+            "Simplified fluency, effort"
+        );
+        assert_eq!(
+            fold_pasted("(5\u{2010}NF\u{2011}B\u{2010}7) 5\u{2024}NBT\u{2024}A\u{2024}3"),
+            "(5-NF-B-7) 5.NBT.A.3"
+        );
+        assert_eq!(
+            fold_pasted("\u{ff27}\u{ff52}\u{ff41}\u{ff44}\u{ff45} \u{ff15}"),
+            "Grade 5"
+        );
+        assert_eq!(fold_pasted("2.5\u{200b} Divide\u{feff}"), "2.5 Divide");
+        assert!(matches!(
+            fold_pasted("plain — text, ½ and é"),
+            std::borrow::Cow::Borrowed(_)
+        ));
     }
 
     #[test]

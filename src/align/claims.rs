@@ -1,6 +1,15 @@
 //! Claim checks: every code a publisher claims for a unit is looked up (does it exist?), compared
-//! with the unit's grade (is it on grade?) and with the unit's text (does the text support it?);
-//! and standards that the text strongly supports but nobody claimed are reported.
+//! with the unit's grade (is it on grade?) and with the unit's text (does the text support it, or
+//! say nothing either way?); and standards that the text strongly supports but nobody claimed are
+//! reported.
+//!
+//! A claim the text does not support is `unsupported` only when the text offers evidence: its best
+//! match in scope, found through words the unit shares with that standard, scores at least
+//! [`SUPPORT_SCORE`] (the text supports *some* standard, and not the claimed one). Otherwise the
+//! text speaks of nothing the standards speak of (a selection title such as "Thank You, Ma'am", a
+//! "Chapter 3 Review", a title whose only words are routine or stop words, which leave a unit
+//! without word evidence and so at most a weak match by meaning): the claim is `no_evidence`,
+//! neither confirmed nor contradicted.
 
 use super::matcher::{Match, Strength};
 use crate::codes::Ref;
@@ -20,8 +29,11 @@ pub enum ClaimStatus {
     Ambiguous,
     /// Exists, but not for the unit's grade.
     OffGrade,
-    /// Exists and is on grade, but the unit's text does not support it.
+    /// Exists and is on grade, but the unit's text supports other standards and not it.
     Unsupported,
+    /// Exists and is on grade, and the unit's text says nothing either way: no standard in scope
+    /// reaches [`SUPPORT_SCORE`] through words the unit shares with it.
+    NoEvidence,
 }
 
 impl ClaimStatus {
@@ -32,6 +44,7 @@ impl ClaimStatus {
             ClaimStatus::Ambiguous => "ambiguous",
             ClaimStatus::OffGrade => "off_grade",
             ClaimStatus::Unsupported => "unsupported",
+            ClaimStatus::NoEvidence => "no_evidence",
         }
     }
 }
@@ -85,12 +98,19 @@ pub fn check(
         }
         let best = my_scores.iter().copied().fold(0f32, f32::max);
         let on_grade = grade.is_none_or(|g| refs.iter().any(|r| g.overlaps(&corpus.standard(*r).grades)));
-        // Among the unit's matches (which all share some evidence with it), or scored at least
-        // half as well as its best match.
-        let in_matches = refs
+        // Among the unit's matches that share words with it (a match by meaning alone is no
+        // evidence), or scored at least half as well as its best match.
+        let in_matches = refs.iter().any(|r| {
+            matches
+                .iter()
+                .filter(|m| !m.evidence.is_empty())
+                .any(|m| m.r == *r || covers(corpus, *r, m.r))
+        });
+        let top = matches
             .iter()
-            .any(|r| matches.iter().any(|m| m.r == *r || covers(corpus, *r, m.r)));
-        let top = matches.first().map(|m| m.score).unwrap_or(0.0);
+            .filter(|m| !m.evidence.is_empty())
+            .map(|m| m.score)
+            .fold(0f32, f32::max);
         let relative_support = top > 0.0 && best >= 0.5 * top;
         let status = if *relative && refs.len() > 1 {
             ClaimStatus::Ambiguous
@@ -98,8 +118,10 @@ pub fn check(
             ClaimStatus::OffGrade
         } else if in_matches || relative_support || best >= SUPPORT_SCORE {
             ClaimStatus::Supported
-        } else {
+        } else if text_offers_evidence(matches) {
             ClaimStatus::Unsupported
+        } else {
+            ClaimStatus::NoEvidence
         };
         out.push(ClaimCheck {
             claimed: claimed.clone(),
@@ -110,6 +132,16 @@ pub fn check(
         });
     }
     out
+}
+
+/// Whether a unit's text offers evidence a claim can be weighed against: some match in scope that
+/// shares words with the unit (meaning alone is no evidence: a standard found only by meaning is
+/// at most a weak match) scores at least [`SUPPORT_SCORE`], the score at which a text supports a
+/// claim.
+pub fn text_offers_evidence(matches: &[Match]) -> bool {
+    matches
+        .iter()
+        .any(|m| !m.evidence.is_empty() && m.score >= SUPPORT_SCORE)
 }
 
 /// True when `claimed` is `m` or an ancestor of it (a claimed cluster covers its standards; a

@@ -170,6 +170,8 @@ impl Library {
             parent: None,
             context: Vec::new(),
             origin: String::new(),
+            page: None,
+            role: Default::default(),
         };
         let scope = crate::align::Scope {
             frameworks: s.frameworks.clone(),

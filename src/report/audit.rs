@@ -6,7 +6,7 @@ use super::coverage::{Coverage, Rollup, Status};
 /// The version of the audit's JSON document and JSON Lines records (the other commands' are
 /// [`super::SCHEMA`]): `aligner/2` since the roll-ups became a list of the framework's own levels.
 pub const AUDIT_SCHEMA: &str = "aligner/2";
-use super::matches::{code_of, unit_name};
+use super::matches::{claim_row, code_of, role_of, unit_name, ClaimRow};
 use super::table::{clip, Table};
 use crate::align::UnitAlignment;
 use crate::corpus::Corpus;
@@ -24,7 +24,11 @@ pub struct AuditJson<'a> {
     pub standards: Vec<StandardJson<'a>>,
     /// Codes of the standards nothing addresses.
     pub gaps: Vec<String>,
+    /// Lessons aligned to nothing (reviews and assessments are in `reviews`).
     pub unaligned_units: Vec<UnitJson>,
+    /// The reviews and assessments (`Chapter 3 Review`, `Mid-Chapter Checkpoint`), which teach
+    /// nothing new and are not counted among the units aligned to nothing.
+    pub reviews: Vec<UnitJson>,
     pub off_grade: Vec<OffGradeJson>,
     pub units: Vec<UnitCoverageJson>,
 }
@@ -47,8 +51,12 @@ pub struct Summary {
     /// covered / standards x 100, one decimal.
     pub coverage_pct: f64,
     pub units: usize,
+    /// Lessons aligned to nothing (reviews and assessments not counted).
     pub unaligned_units: usize,
-    /// Claimed codes per verdict: supported, unknown, ambiguous, off_grade, unsupported.
+    /// Reviews and assessments among the units.
+    pub review_units: usize,
+    /// Claimed codes per verdict: supported, unknown, ambiguous, off_grade, unsupported,
+    /// no_evidence.
     pub claims: BTreeMap<&'static str, usize>,
 }
 
@@ -76,6 +84,11 @@ pub struct StandardJson<'a> {
 pub struct UnitJson {
     pub id: String,
     pub title: String,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub page: Option<String>,
+    /// `review` or `assessment`; absent for a lesson.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub role: Option<&'static str>,
     pub origin: String,
 }
 
@@ -93,12 +106,54 @@ pub struct UnitCoverageJson {
     pub title: String,
     #[serde(skip_serializing_if = "Option::is_none")]
     pub parent: Option<String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub page: Option<String>,
+    /// `review` or `assessment`; absent for a lesson.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub role: Option<&'static str>,
     /// Standards (counted level) this unit addresses with at least the minimum score.
     pub standards: Vec<String>,
+    /// The verdict on each code the unit claims (as in `match`), in the order written.
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub claims: Vec<ClaimRow>,
+}
+
+fn unit_json(u: &Unit) -> UnitJson {
+    UnitJson {
+        id: u.id.clone(),
+        title: unit_name(u),
+        page: u.page.clone(),
+        role: role_of(u),
+        origin: u.origin.clone(),
+    }
 }
 
 fn r3(x: f32) -> f32 {
     (x * 1000.0).round() / 1000.0
+}
+
+/// The lessons aligned to nothing: coverage finds no match of them (or of an entry under them),
+/// neither they nor an entry under them has a supported claim (which covers a standard), and they
+/// are no review or assessment.
+fn unaligned_lessons(units: &[Unit], al: &[UnitAlignment], cov: &Coverage) -> Vec<usize> {
+    let mut supported = vec![false; units.len()];
+    for a in al {
+        if a.claims
+            .iter()
+            .any(|k| k.status == crate::align::ClaimStatus::Supported)
+        {
+            let mut u = Some(a.unit);
+            while let Some(i) = u.filter(|&i| !supported[i]) {
+                supported[i] = true;
+                u = units[i].parent.filter(|&p| p < i);
+            }
+        }
+    }
+    cov.unaligned
+        .iter()
+        .copied()
+        .filter(|&u| units[u].role.is_lesson() && !supported[u])
+        .collect()
 }
 
 pub fn build<'a>(
@@ -118,6 +173,7 @@ pub fn build<'a>(
         best_score: r3(sc.best),
         units: sc.units.iter().map(|(u, _)| units[*u].id.as_str()).collect(),
     };
+    let unaligned = unaligned_lessons(units, al, cov);
     AuditJson {
         scope: ScopeJson {
             frameworks: cov.frameworks.iter().map(|&f| c.frameworks[f].id.clone()).collect(),
@@ -132,7 +188,8 @@ pub fn build<'a>(
             gaps: cov.count(Status::Gap),
             coverage_pct: cov.pct(),
             units: units.len(),
-            unaligned_units: cov.unaligned.len(),
+            unaligned_units: unaligned.len(),
+            review_units: units.iter().filter(|u| !u.role.is_lesson()).count(),
             claims: cov.claims.clone(),
         },
         rollup: std::iter::once(LevelJson {
@@ -146,15 +203,8 @@ pub fn build<'a>(
         .collect(),
         standards: cov.standards.iter().map(std_json).collect(),
         gaps: cov.gaps().map(|sc| code_of(c, sc.r)).collect(),
-        unaligned_units: cov
-            .unaligned
-            .iter()
-            .map(|&u| UnitJson {
-                id: units[u].id.clone(),
-                title: unit_name(&units[u]),
-                origin: units[u].origin.clone(),
-            })
-            .collect(),
+        unaligned_units: unaligned.iter().map(|&u| unit_json(&units[u])).collect(),
+        reviews: units.iter().filter(|u| !u.role.is_lesson()).map(unit_json).collect(),
         off_grade: cov
             .off_grade
             .iter()
@@ -190,7 +240,10 @@ pub fn build<'a>(
                     id: u.id.clone(),
                     title: unit_name(u),
                     parent: u.parent.map(|p| units[p].id.clone()),
+                    page: u.page.clone(),
+                    role: role_of(u),
                     standards: s,
+                    claims: a.claims.iter().map(|k| claim_row(c, k)).collect(),
                 }
             })
             .collect(),
@@ -208,6 +261,7 @@ pub fn csv_table(c: &Corpus, cov: &Coverage, units: &[Unit]) -> Table {
         "status",
         "best_score",
         "units",
+        "unit_pages",
         "text",
     ]);
     // `domain` is the outermost level's row (a strand, a domain, a discipline), `cluster` the
@@ -235,6 +289,11 @@ pub fn csv_table(c: &Corpus, cov: &Coverage, units: &[Unit]) -> Table {
             sc.units
                 .iter()
                 .map(|(u, _)| units[*u].id.clone())
+                .collect::<Vec<_>>()
+                .join(" "),
+            sc.units
+                .iter()
+                .filter_map(|(u, _)| units[*u].page.as_ref().map(|p| format!("{}:{p}", units[*u].id)))
                 .collect::<Vec<_>>()
                 .join(" "),
             c.standard(sc.r).text.clone(),
@@ -311,6 +370,27 @@ fn claims_line(j: &AuditJson) -> Option<String> {
     Some(format!("claimed codes: {}", parts.join(", ")))
 }
 
+/// The cells of a row whose cell `at` is its page, without that cell when `paged` is false.
+fn with_page<S: Clone>(paged: bool, at: usize, cells: &[S]) -> Vec<S> {
+    cells
+        .iter()
+        .enumerate()
+        .filter(|(i, _)| paged || *i != at)
+        .map(|(_, c)| c.clone())
+        .collect()
+}
+
+/// `12 reviews and assessments, not counted among the units aligned to nothing`.
+fn reviews_line(j: &AuditJson) -> Option<String> {
+    match j.summary.review_units {
+        0 => None,
+        1 => Some("1 review or assessment, not counted among the units aligned to nothing".into()),
+        n => Some(format!(
+            "{n} reviews and assessments, not counted among the units aligned to nothing"
+        )),
+    }
+}
+
 /// The table for people: headline, per-domain roll-up, per-cluster roll-up, gaps, unaligned
 /// units, claim problems.
 pub fn write_text<W: Write + ?Sized>(
@@ -343,11 +423,25 @@ pub fn write_text<W: Write + ?Sized>(
     }
     if !j.unaligned_units.is_empty() {
         writeln!(out, "Units aligned to nothing")?;
-        let mut t = Table::new(["unit", "title", "where"]).wrap(["title"]);
+        // A page column when the book gives pages.
+        let paged = j.unaligned_units.iter().any(|u| u.page.is_some());
+        let mut t = Table::new(with_page(paged, 2, &["unit", "title", "page", "where"])).wrap(["title"]);
         for u in &j.unaligned_units {
-            t.row([u.id.clone(), clip(&u.title, 40), u.origin.clone()]);
+            t.row(with_page(
+                paged,
+                2,
+                &[
+                    u.id.clone(),
+                    clip(&u.title, 40),
+                    u.page.clone().unwrap_or_default(),
+                    u.origin.clone(),
+                ],
+            ));
         }
         t.write_text(out)?;
+    }
+    if let Some(l) = reviews_line(j) {
+        writeln!(out, "{l}")?;
     }
     let problems: Vec<(usize, &crate::align::ClaimCheck)> = al
         .iter()
@@ -356,7 +450,8 @@ pub fn write_text<W: Write + ?Sized>(
         .collect();
     if !problems.is_empty() {
         writeln!(out, "Claims to review")?;
-        let mut t = Table::new(["unit", "claimed", "verdict", "detail"]).wrap(["detail"]);
+        let paged = problems.iter().any(|(u, _)| units[*u].page.is_some());
+        let mut t = Table::new(with_page(paged, 1, &["unit", "page", "claimed", "verdict", "detail"])).wrap(["detail"]);
         for (u, k) in problems {
             let detail = if !k.suggestions.is_empty() {
                 format!("did you mean {}?", k.suggestions.join(", "))
@@ -370,15 +465,22 @@ pub fn write_text<W: Write + ?Sized>(
                 )
             } else if k.resolved.len() > 1 {
                 k.resolved.iter().map(|r| code_of(c, *r)).collect::<Vec<_>>().join(" ")
+            } else if k.status == crate::align::ClaimStatus::NoEvidence {
+                "the entry's words name no standard".to_string()
             } else {
                 k.score.map(|s| format!("score {s:.2}")).unwrap_or_default()
             };
-            t.row([
-                units[u].id.clone(),
-                k.claimed.clone(),
-                k.status.as_str().replace('_', " "),
-                detail,
-            ]);
+            t.row(with_page(
+                paged,
+                1,
+                &[
+                    units[u].id.clone(),
+                    units[u].page.clone().unwrap_or_default(),
+                    k.claimed.clone(),
+                    k.status.as_str().replace('_', " "),
+                    detail,
+                ],
+            ));
         }
         t.write_text(out)?;
     }
@@ -431,8 +533,12 @@ pub fn write_markdown<W: Write + ?Sized>(out: &mut W, c: &Corpus, j: &AuditJson,
     if !j.unaligned_units.is_empty() {
         writeln!(out, "\n## Units aligned to nothing\n")?;
         for u in &j.unaligned_units {
-            writeln!(out, "- {} {} ({})", u.id, u.title, u.origin)?;
+            let page = u.page.as_deref().map(|p| format!(", p. {p}")).unwrap_or_default();
+            writeln!(out, "- {} {} ({}{page})", u.id, u.title, u.origin)?;
         }
+    }
+    if let Some(l) = reviews_line(j) {
+        writeln!(out, "\n{l}")?;
     }
     Ok(())
 }
@@ -459,7 +565,7 @@ struct UnitRecord<'a> {
     #[serde(flatten)]
     unit: &'a UnitCoverageJson,
     origin: &'a str,
-    /// False for a unit aligned to nothing (listed under `unaligned_units` in the document).
+    /// False for a lesson aligned to nothing (listed under `unaligned_units` in the document).
     aligned: bool,
 }
 
@@ -498,7 +604,7 @@ pub fn write_jsonl<W: Write + ?Sized>(
     for sj in &j.standards {
         line(out, "standard", sj)?;
     }
-    let unaligned: std::collections::HashSet<usize> = cov.unaligned.iter().copied().collect();
+    let unaligned: std::collections::HashSet<usize> = unaligned_lessons(units, al, cov).into_iter().collect();
     for (u, a) in j.units.iter().zip(al) {
         line(
             out,

@@ -21,6 +21,12 @@ pub struct UnitRef {
     /// Titles of the enclosing entries (a lesson's chapter), outermost first.
     #[serde(skip_serializing_if = "Vec::is_empty")]
     pub context: Vec<String>,
+    /// The page the book gives for it (`112`, `112-118`).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub page: Option<String>,
+    /// `review` or `assessment`; absent for a lesson.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub role: Option<&'static str>,
 }
 
 #[derive(Debug, Serialize)]
@@ -45,7 +51,7 @@ pub struct MatchRow {
 pub struct ClaimRow {
     /// The code as the publisher wrote it.
     pub code: String,
-    /// `supported`, `unknown`, `ambiguous`, `off_grade`, `unsupported`.
+    /// `supported`, `unknown`, `ambiguous`, `off_grade`, `unsupported`, `no_evidence`.
     pub status: &'static str,
     /// Codes of the standards it names.
     pub resolved: Vec<String>,
@@ -109,6 +115,22 @@ pub fn unit_ref(u: &Unit) -> UnitRef {
         grade: u.grade.map(|g| g.to_string()),
         origin: u.origin.clone(),
         context: u.context.clone(),
+        page: u.page.clone(),
+        role: role_of(u),
+    }
+}
+
+/// A unit's role for a report: `review` or `assessment`, nothing for a lesson.
+pub fn role_of(u: &Unit) -> Option<&'static str> {
+    (!u.role.is_lesson()).then(|| u.role.as_str())
+}
+
+/// ` p. 112` when the unit has a page, else nothing.
+pub fn page_suffix(u: &Unit) -> String {
+    match u.page.as_deref() {
+        Some(p) if p.contains('-') => format!(" pp. {p}"),
+        Some(p) => format!(" p. {p}"),
+        None => String::new(),
     }
 }
 
@@ -143,6 +165,7 @@ pub fn csv_table(reports: &[UnitReport]) -> Table {
         "strength",
         "evidence",
         "claims",
+        "unit_page",
     ]);
     for r in reports {
         let claims = r
@@ -162,6 +185,7 @@ pub fn csv_table(reports: &[UnitReport]) -> Table {
                 String::new(),
                 String::new(),
                 claims.clone(),
+                r.unit.page.clone().unwrap_or_default(),
             ]);
         }
         for (i, m) in r.matches.iter().enumerate() {
@@ -175,6 +199,7 @@ pub fn csv_table(reports: &[UnitReport]) -> Table {
                 m.strength.to_string(),
                 m.evidence.join("; "),
                 if i == 0 { claims.clone() } else { String::new() },
+                r.unit.page.clone().unwrap_or_default(),
             ]);
         }
     }
@@ -186,7 +211,8 @@ pub fn write_text<W: Write + ?Sized>(out: &mut W, c: &Corpus, units: &[Unit], al
     for a in al {
         let u = &units[a.unit];
         let grade = u.grade.map(|g| format!(" (grade {g})")).unwrap_or_default();
-        writeln!(out, "{} {}{}", u.id, unit_name(u), grade)?;
+        let role = role_of(u).map(|r| format!(" [{r}]")).unwrap_or_default();
+        writeln!(out, "{} {}{}{}{}", u.id, unit_name(u), grade, page_suffix(u), role)?;
         if a.matches.is_empty() {
             writeln!(out, "  no standard matches")?;
         }

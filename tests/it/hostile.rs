@@ -261,6 +261,8 @@ fn unit(title: &str, text: &str) -> Unit {
         parent: None,
         context: vec![text.into()],
         origin: "hostile".into(),
+        page: None,
+        role: Default::default(),
     }
 }
 

@@ -3,6 +3,7 @@
 //! the shipped data and one of the small Riverside framework.
 
 mod bad_inputs;
+mod claims_toc;
 mod cli_audit;
 mod cli_eval;
 mod cli_output;

@@ -1,13 +1,14 @@
 //! Unit lists: CSV, a JSON array (or an object with a `units` array), or JSON Lines.
 //!
 //! Recognised fields (names case-insensitive, others ignored): `id`, `title`, `text` or
-//! `description`, `grade`, `subject`, `standards` (also `claimed`, `codes`). Every error names the
-//! file and the line of the record.
+//! `description`, `grade`, `subject`, `standards` (also `claimed`, `codes`), `page` (or `pages`).
+//! Every error names the file and the line of the record. A title that names a review or an
+//! assessment gives the unit that role ([`UnitRole::of_title`]).
 
 use crate::error::{Error, Location, Result};
 use crate::ingest::csv_guard;
-use crate::model::{GradeRange, Unit};
-use crate::text::strip_controls;
+use crate::model::{GradeRange, Unit, UnitRole};
+use crate::text::{fold_pasted, strip_controls};
 use serde_json::{Map, Value};
 use std::path::Path;
 
@@ -246,6 +247,7 @@ struct Fields {
     grade: Option<String>,
     subject: Option<String>,
     standards: Vec<String>,
+    page: Option<String>,
 }
 
 fn unit_from_object(path: &Path, line: u64, pointer: Option<String>, m: &Map<String, Value>) -> Result<Unit> {
@@ -279,6 +281,7 @@ fn unit_from_object(path: &Path, line: u64, pointer: Option<String>, m: &Map<Str
             _ => string(&["description"], false)?,
         },
         subject: string(&["subject"], false)?,
+        page: string(&["page", "pages"], true)?,
         ..Fields::default()
     };
     f.grade = match get(&["grade", "grades"]) {
@@ -389,6 +392,7 @@ fn read_csv(path: &Path, text: &str) -> Result<Vec<Unit>> {
     let c_grade = col(&["grade", "grades"]);
     let c_subject = col(&["subject"]);
     let c_std = col(&["standards", "claimed", "codes"]);
+    let c_page = col(&["page", "pages"]);
     // A line that looks like a row: its grade cell is a grade, else its id cell one word.
     let looks_like_row = |cells: &[&str]| match (c_grade, c_id) {
         (Some(g), _) => cells
@@ -427,6 +431,7 @@ fn read_csv(path: &Path, text: &str) -> Result<Vec<Unit>> {
             grade: cell(c_grade),
             subject: cell(c_subject),
             standards: cell(c_std).map(|s| split_codes(&s)).unwrap_or_default(),
+            page: cell(c_page),
         };
         out.push(build_unit(path, line, None, f)?);
     }
@@ -460,8 +465,10 @@ fn csv_message(e: &csv::Error) -> String {
 // ---------------------------------------------------------------------------------------------
 // shared
 
-/// Split a cell of codes on `;`, `,` and whitespace.
+/// Split a cell of codes on `;`, `,` and whitespace (a code pasted from a PDF with spaces,
+/// `5. NF. B. 5`, stays one code).
 pub fn split_codes(s: &str) -> Vec<String> {
+    let s = crate::codes::join_spaced_codes(&fold_pasted(s)).into_owned();
     s.split(|c: char| c == ';' || c == ',' || c == '|' || c.is_whitespace())
         .map(|t| t.trim())
         .filter(|t| !t.is_empty())
@@ -471,10 +478,9 @@ pub fn split_codes(s: &str) -> Vec<String> {
 
 fn build_unit(path: &Path, line: u64, pointer: Option<&str>, f: Fields) -> Result<Unit> {
     let at = |field: &str| loc(path, line, pointer.map(|p| format!("{p}.{field}")));
-    let title = strip_controls(f.title.as_deref().unwrap_or_default())
-        .trim()
-        .to_string();
-    let text = strip_controls(f.text.as_deref().unwrap_or_default()).trim().to_string();
+    let clean = |s: Option<&str>| fold_pasted(&strip_controls(s.unwrap_or_default())).trim().to_string();
+    let title = clean(f.title.as_deref());
+    let text = clean(f.text.as_deref());
     if title.is_empty() && text.is_empty() {
         return Err(Error::input(
             loc(path, line, pointer.map(str::to_string)),
@@ -501,6 +507,7 @@ fn build_unit(path: &Path, line: u64, pointer: Option<&str>, f: Fields) -> Resul
             claimed.push(c);
         }
     }
+    let role = UnitRole::of_title(&title);
     Ok(Unit {
         id,
         title,
@@ -511,6 +518,8 @@ fn build_unit(path: &Path, line: u64, pointer: Option<&str>, f: Fields) -> Resul
         parent: None,
         context: Vec::new(),
         origin: format!("{}:{line}", path.display()),
+        page: f.page.map(|p| p.trim().to_string()).filter(|p| !p.is_empty()),
+        role,
     })
 }
 

@@ -1,6 +1,6 @@
 //! Standard codes written in an entry's title (`(4.NF.3)`, `[4.NF.B.3, 4.NF.B.4]`, `— CCSS
-//! 4.NF.3`): found with [`crate::codes::looks_like_code`] and moved, with the fillers and brackets
-//! around them, from the title to the entry's claims.
+//! 4.NF.3`, and as PDFs paste them, `(5. NF. B. 5)`): found with [`crate::codes::looks_like_code`]
+//! and moved, with the fillers and brackets around them, from the title to the entry's claims.
 
 use crate::codes::looks_like_code;
 
@@ -37,6 +37,9 @@ fn is_filler(t: &str) -> bool {
 
 /// Move standard codes out of a title. Returns the title without them and the codes as written.
 pub(super) fn extract_codes(s: &str) -> (String, Vec<String>) {
+    // `(5. NF. B. 5)` as a PDF pastes it is one code.
+    let joined = crate::codes::join_spaced_codes(s);
+    let s = joined.as_ref();
     let toks: Vec<&str> = s.split_whitespace().collect();
     let is_code: Vec<bool> = toks.iter().map(|t| looks_like_code(trim_token(t))).collect();
     if !is_code.iter().any(|&c| c) {

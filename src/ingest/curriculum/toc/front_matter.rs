@@ -86,27 +86,41 @@ impl FrontMatter {
     }
 }
 
+/// A title of front or back matter: contents, glossaries, indexes, acknowledgments, credits,
+/// handbooks and the like, named alone ("Glossary") or with what they list ("Glossary of Literary
+/// Terms", "Index of Titles and Authors", "English-Spanish Glossary", "Photo Credits").
 pub(super) fn is_matter(title: &str) -> bool {
     let t = title.trim().trim_end_matches(':').trim().to_ascii_lowercase();
+    let first = t.split_whitespace().next().unwrap_or("");
+    let last = t.split_whitespace().last().unwrap_or("");
+    let of = t.split_whitespace().nth(1) == Some("of");
     matches!(
-        t.as_str(),
-        "contents"
-            | "table of contents"
-            | "contents page"
-            | "glossary"
-            | "english-spanish glossary"
-            | "index"
-            | "acknowledgments"
-            | "acknowledgements"
-            | "credits"
-            | "photo credits"
-            | "copyright"
-            | "about the authors"
-            | "preface"
-            | "foreword"
-            | "page"
-            | "pages"
-    )
+        first,
+        "glossary" | "acknowledgments" | "acknowledgements" | "credits" | "bibliography"
+    ) || (matches!(first, "index" | "list") && of)
+        || matches!(last, "glossary" | "credits" | "acknowledgments" | "acknowledgements")
+        || t == "table of measures"
+        || t == "selected answers"
+        || t == "answer key"
+        || matches!(
+            t.as_str(),
+            "contents"
+                | "table of contents"
+                | "contents page"
+                | "glossary"
+                | "english-spanish glossary"
+                | "index"
+                | "acknowledgments"
+                | "acknowledgements"
+                | "credits"
+                | "photo credits"
+                | "copyright"
+                | "about the authors"
+                | "preface"
+                | "foreword"
+                | "page"
+                | "pages"
+        )
 }
 
 /// `grade: 4`, `Subject: Math`, `title: ...` (only known keys).

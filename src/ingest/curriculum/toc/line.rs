@@ -17,6 +17,8 @@ pub(super) struct Line {
     pub(super) title: String,
     pub(super) claimed: Vec<String>,
     pub(super) had_page: bool,
+    /// The page the line gives, as printed (`112`, `112-118`, `xi`, `R12`).
+    pub(super) page: Option<String>,
     /// Column where the title starts (after the number), for aligning unnumbered lines.
     pub(super) title_col: usize,
     /// The content after Markdown markers, before number/code/page handling.
@@ -119,7 +121,7 @@ pub(super) fn parse_line(raw: &str) -> Option<Line> {
     if line.heading.is_none() && is_page_only(s) {
         return None;
     }
-    let (s, p1) = strip_page(s);
+    let (s, p1) = take_page(s);
     let (num, rest) = match parse_number(&s) {
         Some((n, r)) => (Some(n), r.to_string()),
         None => (None, s.clone()),
@@ -131,8 +133,9 @@ pub(super) fn parse_line(raw: &str) -> Option<Line> {
     // `rest` is a suffix of `s`, so `title_start` is a char boundary of `s`.
     line.title_col = indent + s.get(..title_start).map_or(0, |p| p.chars().count());
     let (title, claimed) = extract_codes(&rest);
-    let (title, p2) = strip_page(&title);
-    line.had_page = p1 || p2;
+    let (title, p2) = take_page(&title);
+    line.had_page = p1.is_some() || p2.is_some();
+    line.page = p1.or(p2);
     line.num = num;
     line.title = clean_title(&title);
     line.claimed = claimed;
@@ -211,9 +214,31 @@ pub(super) fn is_page_only(s: &str) -> bool {
 }
 
 /// Remove a trailing page reference with the leader or gap before it. Returns whether one was found.
+#[cfg(test)]
 pub(super) fn strip_page(s: &str) -> (String, bool) {
+    let (t, page) = take_page(s);
+    (t, page.is_some())
+}
+
+/// A lettered page of a handbook or back matter (`H1`, `R12`, `A5`, `EM3`, `R12-R15`): one or two
+/// capital letters and up to four digits, or a range of two.
+pub(super) fn is_lettered_page(t: &str) -> bool {
+    let one = |p: &str| {
+        let digits = p.trim_start_matches(|c: char| c.is_ascii_uppercase());
+        let letters = p.len() - digits.len();
+        (1..=2).contains(&letters) && (1..=4).contains(&digits.len()) && digits.chars().all(|c| c.is_ascii_digit())
+    };
+    let parts: Vec<&str> = t.split(['-', '–']).collect();
+    parts.len() <= 2 && parts.iter().all(|p| one(p))
+}
+
+/// Remove a trailing page reference with the leader or gap before it; the page as printed (a
+/// range with `-`), when there was one. A lettered page (`R12`) counts only after a leader or a
+/// wide gap, so `Vitamin B12` keeps its name.
+pub(super) fn take_page(s: &str) -> (String, Option<String>) {
     let mut t = s.trim_end();
     let mut found = false;
+    let mut page: Option<String> = None;
     // "(p. 112)" / "(pp. 112-118)"
     if let Some(inner) = t.strip_suffix(')') {
         if let Some((head, body)) = inner.rsplit_once('(') {
@@ -222,6 +247,7 @@ pub(super) fn strip_page(s: &str) -> (String, bool) {
                 if is_page_ref(r) {
                     t = head.trim_end();
                     found = true;
+                    page = Some(r.trim().to_string());
                 }
             }
         }
@@ -244,6 +270,7 @@ pub(super) fn strip_page(s: &str) -> (String, bool) {
                 if let Some(head) = page_word {
                     t = head.trim_end().trim_end_matches([',', '—', '–', '-']);
                     found = true;
+                    page = Some(num.to_string());
                 } else {
                     let (head, leader) = b
                         .split_at_checked(b.trim_end_matches(['.', '·', '…', '_', ' ']).len())
@@ -253,11 +280,26 @@ pub(super) fn strip_page(s: &str) -> (String, bool) {
                     if dots >= 2 || leader.contains('…') {
                         t = head;
                         found = true;
+                        page = Some(num.to_string());
                     } else if gap && !roman {
                         t = b;
                         found = true;
+                        page = Some(num.to_string());
                     }
                 }
+            }
+        }
+    }
+    if !found {
+        // `Glossary ....... H1`, `Index of Titles and Authors      R12`
+        let num = t.rsplit([' ', '\t', '.', '…', '·', '_']).next().unwrap_or("");
+        if let Some(before) = t.strip_suffix(num).filter(|_| is_lettered_page(num)) {
+            let head = before.trim_end_matches(['.', '·', '…', '_', ' ', '\t']);
+            let leader = before.get(head.len()..).unwrap_or("");
+            let dots = leader.chars().filter(|c| matches!(c, '.' | '·' | '_')).count();
+            if !head.is_empty() && (leader.contains(['\t', '…']) || leader.contains("  ") || dots >= 2) {
+                t = head;
+                page = Some(num.to_string());
             }
         }
     }
@@ -267,7 +309,7 @@ pub(super) fn strip_page(s: &str) -> (String, bool) {
             t = head;
         }
     }
-    (t.trim_end().to_string(), found)
+    (t.trim_end().to_string(), page.map(|p| p.replace(['–', '—'], "-")))
 }
 
 /// `s` without `suffix` at its end, compared ignoring ASCII case.

@@ -87,10 +87,14 @@ pub fn read_toc_with(path: &Path, text: &str, opts: &TocOptions) -> Result<Vec<U
     Ok(outline.into_units(grade, subject))
 }
 
-/// The text with every line end a `\n` (a lone `\r` of old Mac exports counts too) and without
-/// control characters; borrowed when there was nothing to change.
+/// The text with every line end a `\n` (a lone `\r` of old Mac exports counts too), without
+/// control characters, and with what PDFs paste folded ([`crate::text::fold_pasted`]: ligatures,
+/// zero-width spaces, odd hyphens); borrowed when there was nothing to change.
 fn clean_text(text: &str) -> Cow<'_, str> {
-    let clean = crate::text::strip_controls(text);
+    let clean = match crate::text::strip_controls(text) {
+        Cow::Borrowed(b) => crate::text::fold_pasted(b),
+        Cow::Owned(o) => Cow::Owned(crate::text::fold_pasted(&o).into_owned()),
+    };
     if clean.contains('\r') {
         clean.replace("\r\n", "\n").replace('\r', "\n").into()
     } else {

@@ -8,9 +8,9 @@
 //! them, outermost first, so that a very deep outline costs time and memory linear in its length.
 
 use super::front_matter::is_matter;
-use super::line::Line;
+use super::line::{is_lettered_page, Line};
 use super::numbering::{Class, Numbering};
-use crate::model::{GradeRange, Unit};
+use crate::model::{GradeRange, Unit, UnitRole};
 use std::cmp::Ordering;
 use std::collections::{HashMap, HashSet};
 
@@ -135,7 +135,20 @@ impl Outline {
         let Some(l) = self.finish_last(l, written_indent) else {
             return;
         };
-        if l.num.is_none() && is_matter(&l.title) {
+        // Front and back matter, by name or by a lettered page (`Glossary H1`, `Handbook R24`).
+        if l.num.is_none() && (is_matter(&l.title) || l.page.as_deref().is_some_and(is_lettered_page)) {
+            return;
+        }
+        // "Essential Question: ..." says what the entry above is about: its text, not an entry.
+        if l.num.is_none() && l.heading.is_none() && is_framing(&l.title) {
+            if let Some(e) = self.stack.last().and_then(|&t| self.entries.get_mut(t)) {
+                let t = &mut e.unit.text;
+                if !t.is_empty() {
+                    t.push(' ');
+                }
+                t.push_str(l.title.split_once(':').map_or("", |(_, q)| q.trim()));
+                e.unit.claimed.extend(l.claimed);
+            }
             return;
         }
         if l.num.is_none() && l.title.is_empty() {
@@ -178,6 +191,9 @@ impl Outline {
             last.unit.claimed.extend(l.claimed);
             last.needs_title = false;
             last.had_page |= l.had_page;
+            if last.unit.page.is_none() {
+                last.unit.page = l.page;
+            }
             return None;
         }
         // A wrapped title: the previous line had no page number, this one starts in lower
@@ -190,6 +206,9 @@ impl Outline {
             last.unit.title = format!("{} {}", last.unit.title, l.title);
             last.unit.claimed.extend(l.claimed);
             last.had_page = l.had_page;
+            if last.unit.page.is_none() {
+                last.unit.page = l.page;
+            }
             return None;
         }
         // Markdown prose under an entry is its description.
@@ -272,6 +291,8 @@ impl Outline {
                 parent,
                 context,
                 origin,
+                page: l.page,
+                role: UnitRole::Lesson,
             },
             level,
             class: l.num.as_ref().map(|n| n.class),
@@ -319,6 +340,7 @@ impl Outline {
                 u.id = id;
                 u.grade = grade;
                 u.subject = subject.clone();
+                u.role = UnitRole::of_title(&u.title);
                 let mut seen = HashSet::new();
                 u.claimed.retain(|c| seen.insert(c.clone()));
                 u
@@ -360,6 +382,29 @@ fn ends_mid_phrase(title: &str) -> bool {
             | "with"
             | "within"
     )
+}
+
+/// A line that frames the entry above it (`Essential Question: How do our experiences shape who
+/// we are?`, `Critical Area: ...`, `Big Idea: ...`) rather than naming an entry of its own.
+fn is_framing(title: &str) -> bool {
+    let Some((label, rest)) = title.split_once(':') else {
+        return false;
+    };
+    let label = label.trim().to_ascii_lowercase();
+    !rest.trim().is_empty()
+        && matches!(
+            label.as_str(),
+            "essential question"
+                | "essential questions"
+                | "critical area"
+                | "big idea"
+                | "big ideas"
+                | "enduring understanding"
+                | "guiding question"
+                | "focus question"
+                | "key question"
+                | "unit question"
+        )
 }
 
 /// A sentence rather than an entry title.
