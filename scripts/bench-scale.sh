@@ -160,7 +160,7 @@ for n in $SIZES; do
     "$SYNTH" units --from "$f" --units "$UNITS" --out "$TMP/units-$n.csv"
     rows="$(($(wc -l <"$f") - 1))"
     IX="$TMP/ix-$n"
-    measure "index-$n" "rm -rf '$IX'" "$BIN" --index "$IX" index "$f"
+    measure "index-$n" "rm -rf '$IX'" "$BIN" --index "$IX" index --only "$f"
     S_INDEX="$SEC"; S_INDEX_MB="$MB"
     disk="$(du -sm "$IX" | cut -f1)"
     measure "search-$n" "" "$BIN" --index "$IX" search "$QUERY"
@@ -177,7 +177,7 @@ for d in 1000 5000; do
     f="$TMP/chain-$d.csv"
     "$SYNTH" framework --depth-chain "$d" --out "$f"
     IX="$TMP/ix-chain-$d"
-    measure "index-chain-$d" "rm -rf '$IX'" "$BIN" --index "$IX" index "$f"
+    measure "index-chain-$d" "rm -rf '$IX'" "$BIN" --index "$IX" index --only "$f"
     disk="$(du -sm "$IX" | cut -f1)"
     [ "$d" = 1000 ] && D_BASE="$SEC"
     DEPTH_ROWS+=("| $(thousands "$d") | $(fmt_s "$SEC") ($(ratio "$SEC" "$D_BASE") the 1,000-deep chain) | $MB | $disk |")

@@ -141,7 +141,7 @@ def run_eval(binary, rows, model_path, params):
     env = dict(os.environ, ALIGNER_LESSON_MODEL=model_path)
     if params:
         env["ALIGNER_PARAMS"] = params
-    out = subprocess.run([binary, "eval", gold, "--format", "json", "--items"], env=env,
+    out = subprocess.run([binary, "eval", gold, "--format", "json", "--items", *os.environ.get("EVAL_ARGS", "").split()], env=env,
                          capture_output=True, text=True)
     os.unlink(gold)
     if out.returncode != 0:
@@ -178,9 +178,12 @@ def main():
                 path = f.name
             write(path, a.framework, model, stop, [])
             for name, mp in (("none", "none"), ("model", path)):
-                s = summary(run_eval(a.bin, test_rows, mp, a.params))
+                d = run_eval(a.bin, test_rows, mp, a.params)
+                s = summary(d)
+                cov = " ".join(f"coverage recall={c['recall']:.3f} precision={c['precision']:.3f}"
+                               for c in d.get("coverage", {}).values())
                 print(f"grade {g:>3} {name:>5}: n={s[0]} r@1={s[1]:.3f} r@5={s[2]:.3f} r@10={s[3]:.3f} "
-                      f"mrr={s[4]:.3f} strand={s[5]}")
+                      f"mrr={s[4]:.3f} strand={s[5]} {cov}")
                 acc = pooled[name]
                 acc[0] += s[0]
                 for i in range(1, 6):

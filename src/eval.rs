@@ -16,7 +16,7 @@ use crate::codes::Ref;
 use crate::corpus::Corpus;
 use crate::model::{Kind, Unit};
 use serde::Serialize;
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, BTreeSet};
 
 /// The depths at which recall is reported.
 pub const KS: [usize; 3] = [1, 5, 10];
@@ -44,9 +44,29 @@ pub struct EvalReport {
     pub unresolved: Vec<String>,
     /// Items without any publisher code (left out of the metrics).
     pub no_codes: Vec<String>,
+    /// Per grade label: the standards an audit of the items finds (top 5 matches per item, score
+    /// at least `min_score`, claims not read) against those the publisher's items name.
+    pub coverage: BTreeMap<String, CoverageAgreement>,
     /// Every scored item's outcome, in file order; present only when asked for.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub items: Option<Vec<ItemOutcome>>,
+}
+
+/// The standards an audit finds against the standards a publisher names (sub-standards counted
+/// for their standard, as in an audit).
+#[derive(Debug, Clone, Default, Serialize, PartialEq)]
+pub struct CoverageAgreement {
+    pub min_score: f32,
+    /// Standards the publisher's items name.
+    pub publisher: usize,
+    /// Standards the audit counts as covered.
+    pub covered: usize,
+    /// Covered and named.
+    pub both: usize,
+    /// both / publisher.
+    pub recall: f64,
+    /// both / covered.
+    pub precision: f64,
 }
 
 /// How the suggestions for one item compare with its publisher's standards.
@@ -143,6 +163,7 @@ pub fn evaluate(
     items: &[Unit],
     scope: &Scope,
     strands: &crate::align::scope::StrandScope,
+    min_score: f32,
     keep_items: bool,
 ) -> EvalReport {
     let fw = scope.single_framework();
@@ -152,6 +173,8 @@ pub fn evaluate(
     let mut no_codes = Vec::new();
     let mut outcomes = Vec::new();
     let depth = *KS.iter().max().unwrap();
+    // Per grade label: (named by the publisher, covered by the audit rule).
+    let mut cov: BTreeMap<String, (BTreeSet<Ref>, BTreeSet<Ref>)> = BTreeMap::new();
     for u in items {
         if u.claimed.is_empty() {
             no_codes.push(u.id.clone());
@@ -169,6 +192,10 @@ pub fn evaluate(
                 .first()
                 .and_then(|s| cluster_of(corpus, s.r))
                 .is_some_and(|c| gold.iter().any(|g| cluster_of(corpus, *g) == Some(c) || *g == c));
+        let counted = |r: Ref| crate::report::coverage::counted_node(corpus, r);
+        let cv = cov.entry(grade_label(u)).or_default();
+        cv.0.extend(gold.iter().map(|g| counted(*g)));
+        cv.1.extend(sugg.iter().take(5).filter(|s| s.score >= min_score).map(|s| counted(s.r)));
         let strand_hit = sugg.first().is_some_and(|s| {
             let st = strand_of(corpus, s.r);
             gold.iter().any(|g| strand_of(corpus, *g) == st)
@@ -207,6 +234,22 @@ pub fn evaluate(
         by_grade: by.into_iter().map(|(k, t)| (k, t.metrics())).collect(),
         unresolved,
         no_codes,
+        coverage: cov
+            .into_iter()
+            .map(|(k, (named, covered))| {
+                let both = named.intersection(&covered).count();
+                let ratio = |a: usize, b: usize| if b == 0 { 0.0 } else { round4(a as f64 / b as f64) };
+                let agreement = CoverageAgreement {
+                    min_score,
+                    publisher: named.len(),
+                    covered: covered.len(),
+                    both,
+                    recall: ratio(both, named.len()),
+                    precision: ratio(both, covered.len()),
+                };
+                (k, agreement)
+            })
+            .collect(),
         items: keep_items.then_some(outcomes),
     }
 }

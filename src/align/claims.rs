@@ -64,7 +64,7 @@ pub struct ClaimCheck {
 
 /// A claimed standard is supported when its score reaches this, or half the unit's best score, or
 /// when it (or a standard under it) is among the unit's matches.
-pub const SUPPORT_SCORE: f32 = 0.25;
+pub const SUPPORT_SCORE: f32 = 0.2;
 
 /// Check a unit's claims. `resolved` comes from [`Corpus::resolve_claims`]; `scores` holds the
 /// unit's score for each standard of `flat` (the resolved refs, flattened in order).
@@ -112,13 +112,15 @@ pub fn check(
             .map(|m| m.score)
             .fold(0f32, f32::max);
         let relative_support = top > 0.0 && best >= 0.5 * top;
+        // Being among weak matches is no support when the text supports nothing.
+        let evidence = text_offers_evidence(matches);
         let status = if *relative && refs.len() > 1 {
             ClaimStatus::Ambiguous
         } else if !on_grade {
             ClaimStatus::OffGrade
-        } else if in_matches || relative_support || best >= SUPPORT_SCORE {
+        } else if best >= SUPPORT_SCORE || (evidence && (in_matches || relative_support)) {
             ClaimStatus::Supported
-        } else if text_offers_evidence(matches) {
+        } else if evidence {
             ClaimStatus::Unsupported
         } else {
             ClaimStatus::NoEvidence

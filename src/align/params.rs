@@ -98,10 +98,10 @@ impl Default for Params {
             squash: 10.0,
             lex_floor: 0.3,
             q_notation: 4.0,
-            w_lesson: 0.3,
+            w_lesson: 0.25,
             sibling: 0.5,
             strong: 0.6,
-            moderate: 0.4,
+            moderate: 0.35,
         }
     }
 }

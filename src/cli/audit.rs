@@ -33,7 +33,7 @@ pub struct Args {
     #[command(flatten)]
     pub scope: ScopeArgs,
     /// Score a unit's match must reach for the standard to count as covered (0..1)
-    #[arg(long, default_value_t = 0.4, value_parser = super::unit_interval)]
+    #[arg(long, default_value_t = aligner::report::coverage::MIN_SCORE, value_parser = super::unit_interval)]
     pub min_score: f32,
     /// Exit 1 when the covered percentage is below this (0..100)
     #[arg(long, value_name = "PCT", value_parser = super::percentage)]

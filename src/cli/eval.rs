@@ -32,6 +32,10 @@ pub struct Args {
     /// Do not limit each item's candidates to its own grade
     #[arg(long)]
     pub no_grade: bool,
+    /// Score a match must reach for its standard to count as covered in the coverage comparison
+    /// (as `audit --min-score`)
+    #[arg(long, default_value_t = aligner::report::coverage::MIN_SCORE, value_parser = super::unit_interval)]
+    pub min_score: f32,
     /// Only these strands (as for `match`; default: every strand but RH, RST, WHST)
     #[arg(long, value_delimiter = ',', value_name = "STRAND")]
     pub strand: Vec<String>,
@@ -77,6 +81,7 @@ struct EvalJson<'a> {
     by_grade: &'a BTreeMap<String, Metrics>,
     unresolved: &'a [String],
     no_codes: &'a [String],
+    coverage: &'a BTreeMap<String, aligner::eval::CoverageAgreement>,
     #[serde(skip_serializing_if = "Option::is_none")]
     items: Option<&'a [ItemOutcome]>,
 }
@@ -138,7 +143,7 @@ pub fn run(a: Args, ctx: &Ctx, out: &mut dyn Write) -> CmdOutcome {
         &[fw],
         aligner::align::scope::Strands::from_request(&a.strand, &a.exclude),
     )?;
-    let report = evaluate(&m, c, &items, &scope, &strands, a.items);
+    let report = evaluate(&m, c, &items, &scope, &strands, a.min_score, a.items);
     let fw_id = &c.frameworks[fw].id;
     if report.overall.items == 0 {
         return Err(nothing_to_score(&a.gold, &report, fw_id).into());
@@ -154,6 +159,7 @@ pub fn run(a: Args, ctx: &Ctx, out: &mut dyn Write) -> CmdOutcome {
         by_grade: &report.by_grade,
         unresolved: &report.unresolved,
         no_codes: &report.no_codes,
+        coverage: &report.coverage,
         items,
     };
     match a.format {

@@ -23,8 +23,12 @@ use crate::model::{grades_label, Grade, GradeRange, Kind, Unit};
 use serde::Serialize;
 use std::collections::BTreeMap;
 
+/// The default `--min-score` of an audit: the calibrated score (the chance that a publisher
+/// aligns the standard) a unit's match must reach for the standard to count as covered.
+pub const MIN_SCORE: f32 = 0.35;
+
 /// Best scores below this do not count as addressing a standard at all.
-pub const WEAK_FLOOR: f32 = 0.25;
+pub const WEAK_FLOOR: f32 = 0.2;
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, PartialOrd, Ord)]
 #[serde(rename_all = "lowercase")]
