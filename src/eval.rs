@@ -195,7 +195,12 @@ pub fn evaluate(
         let counted = |r: Ref| crate::report::coverage::counted_node(corpus, r);
         let cv = cov.entry(grade_label(u)).or_default();
         cv.0.extend(gold.iter().map(|g| counted(*g)));
-        cv.1.extend(sugg.iter().take(5).filter(|s| s.score >= min_score).map(|s| counted(s.r)));
+        cv.1.extend(
+            sugg.iter()
+                .take(5)
+                .filter(|s| s.score >= min_score)
+                .map(|s| counted(s.r)),
+        );
         let strand_hit = sugg.first().is_some_and(|s| {
             let st = strand_of(corpus, s.r);
             gold.iter().any(|g| strand_of(corpus, *g) == st)
@@ -223,7 +228,10 @@ pub fn evaluate(
                 publisher: gold.iter().map(|g| code(*g)).collect(),
                 suggested: sugg.iter().map(|s| code(s.r)).collect(),
                 scores: sugg.iter().map(|s| (s.score * 1000.0).round() / 1000.0).collect(),
-                agrees: sugg.iter().map(|s| gold.iter().any(|g| hits(corpus, s.r, *g))).collect(),
+                agrees: sugg
+                    .iter()
+                    .map(|s| gold.iter().any(|g| hits(corpus, s.r, *g)))
+                    .collect(),
                 first_agreeing: first_hit.map(|p| p + 1),
                 near_miss: near,
             });

@@ -69,12 +69,18 @@ pub const DESCRIPTIONS: &[Description] = &[
 /// of that anchor (RL.3.2, RL.9-10.2), not to their sub-standards.
 pub const ALIASES: &[(&str, &str)] = &[
     ("ccss-math", include_str!("../data/matching/aliases/ccss-math.tsv")),
-    ("ccss-ela", include_str!("../data/matching/aliases/ccss-ela-anchors.tsv")),
+    (
+        "ccss-ela",
+        include_str!("../data/matching/aliases/ccss-ela-anchors.tsv"),
+    ),
 ];
 
 /// The names of the standard with this code: its own, else its anchor's (a standard, not a
 /// sub-standard, of an anchored framework).
-pub fn names_for<'m>(aliases: &'m HashMap<&'static str, Vec<&'static str>>, code: &str) -> Option<&'m Vec<&'static str>> {
+pub fn names_for<'m>(
+    aliases: &'m HashMap<&'static str, Vec<&'static str>>,
+    code: &str,
+) -> Option<&'m Vec<&'static str>> {
     aliases.get(code).or_else(|| {
         let last = code.rsplit('.').next()?;
         if !last.chars().all(|c| c.is_ascii_digit()) {

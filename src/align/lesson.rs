@@ -122,7 +122,9 @@ impl LessonModel {
                 }
                 ["w", a, tok, x] => {
                     let x: f32 = x.parse().map_err(|_| bad("weight: not a number"))?;
-                    let k = *at.get(*a).ok_or_else(|| bad("weight of an anchor without a bias line"))?;
+                    let k = *at
+                        .get(*a)
+                        .ok_or_else(|| bad("weight of an anchor without a bias line"))?;
                     m.weights.entry(tok.to_string()).or_default().push((k, x));
                 }
                 _ => return Err(bad("expected framework, stop, bias or w fields separated by tabs")),
@@ -181,7 +183,14 @@ mod tests {
     fn tokens_are_words_and_pairs_with_the_plural_rule() {
         let stop: HashSet<String> = ["the", "and"].iter().map(|s| s.to_string()).collect();
         let t = tokens(&stop, "Close Reading of the Texts", "Questions and Answers: Nasreen’s");
-        for want in ["close", "reading", "close reading", "reading text", "question answer", "nasreen"] {
+        for want in [
+            "close",
+            "reading",
+            "close reading",
+            "reading text",
+            "question answer",
+            "nasreen",
+        ] {
             assert!(t.contains(&want.to_string()), "{want} in {t:?}");
         }
         assert!(!t.iter().any(|w| w == "the" || w == "s" || w == "of"));
@@ -190,12 +199,30 @@ mod tests {
 
     #[test]
     fn probabilities_add_the_weights_of_the_tokens_seen() {
-        let m = LessonModel::parse("t", "framework\tx\nbias\tRL.1\t0\nbias\tW.8\t-1\nw\tRL.1\tclose reading\t2\n").unwrap();
+        let m = LessonModel::parse(
+            "t",
+            "framework\tx\nbias\tRL.1\t0\nbias\tW.8\t-1\nw\tRL.1\tclose reading\t2\n",
+        )
+        .unwrap();
         let p = m.probs("Close Reading", "");
         assert!((p[0] - 1.0 / (1.0 + (-2f32).exp())).abs() < 1e-6);
         assert!((p[1] - 1.0 / (1.0 + 1f32.exp())).abs() < 1e-6);
         assert!(LessonModel::parse("t", "bias\tRL.1\tx\n").is_err());
         assert!(LessonModel::parse("t", "w\tRL.1\tclose\t1\n").is_err());
+    }
+
+    #[test]
+    fn routine_words_of_a_lesson_template_do_not_steer_the_model() {
+        let m = LessonModel::shipped("ccss-ela").unwrap();
+        let prior = m.probs("", "");
+        for title in [
+            "Mid-Unit 1 Assessment",
+            "Launching the Unit",
+            "End of Unit Assessment (Continued)",
+        ] {
+            assert_eq!(m.probs(title, ""), prior, "{title}");
+        }
+        assert_ne!(m.probs("Close Reading", ""), prior);
     }
 
     #[test]

@@ -6,10 +6,10 @@
 //! `search` runs the same matcher: a search is a one-unit match of a unit titled with the query,
 //! without the batch's word counts.
 
-use super::features::{FEATURES, NF};
-use super::params::Params;
 use super::calibrate::Calibration;
+use super::features::{FEATURES, NF};
 use super::lesson::LessonModel;
+use super::params::Params;
 use super::query::QueryBuilder;
 use super::Scope;
 use crate::codes::Ref;
@@ -127,7 +127,12 @@ impl<'l> Matcher<'l> {
         self.lessons = models
             .into_iter()
             .filter_map(|model| {
-                let fw = self.store.meta.frameworks.iter().position(|f| f.id == model.framework)?;
+                let fw = self
+                    .store
+                    .meta
+                    .frameworks
+                    .iter()
+                    .position(|f| f.id == model.framework)?;
                 let docs = self.store.fw_docs(fw);
                 let anchor = docs
                     .clone()
@@ -136,7 +141,12 @@ impl<'l> Matcher<'l> {
                         super::lesson::anchor_of_code(code).and_then(|a| model.anchor_index(&a))
                     })
                     .collect();
-                Some(LessonState { model, fw, docs, anchor })
+                Some(LessonState {
+                    model,
+                    fw,
+                    docs,
+                    anchor,
+                })
             })
             .collect();
         self
@@ -160,7 +170,8 @@ impl<'l> Matcher<'l> {
     /// The probability a raw score of doc `d` stands for ([`super::calibrate`]).
     pub fn calibrated(&self, d: u32, raw: f32) -> f32 {
         let fw = self.store.node_fw(self.store.doc_node(d));
-        self.calibration.apply(self.families.get(fw).copied().unwrap_or("default"), raw)
+        self.calibration
+            .apply(self.families.get(fw).copied().unwrap_or("default"), raw)
     }
 
     pub fn score_to_unit(&self, raw: f32) -> f32 {
@@ -219,7 +230,8 @@ impl<'l> Matcher<'l> {
         scored.retain(|x| x.1 >= MIN_SCORE);
         // On a tie, a sub-standard before its standard (see `inherit_to_parts`).
         let part = |d: u32| self.store.parent_doc(d).is_some();
-        let order = |a: &(u32, f32), b: &(u32, f32)| b.1.total_cmp(&a.1).then(part(b.0).cmp(&part(a.0))).then(a.0.cmp(&b.0));
+        let order =
+            |a: &(u32, f32), b: &(u32, f32)| b.1.total_cmp(&a.1).then(part(b.0).cmp(&part(a.0))).then(a.0.cmp(&b.0));
         scored.sort_by(order);
         // The second and later parts of one standard say less than the first (any of them implies
         // the standard): they count `sibling` times their score, so that the list goes on to

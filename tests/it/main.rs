@@ -18,3 +18,4 @@ mod hostile;
 mod index_faults;
 mod ingest_standards;
 mod rollups;
+mod subjects;
