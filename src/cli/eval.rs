@@ -14,7 +14,8 @@ use std::io::Write;
 use std::path::PathBuf;
 
 /// Measure how often aligner's suggestions agree with a publisher's alignments (recall@1/5/10,
-/// MRR, near misses), overall and per grade.
+/// MRR, near misses, strand accuracy), overall and per grade, and how an audit of the items
+/// compares with the standards the publisher names (coverage recall and precision).
 #[derive(Debug, ClapArgs)]
 #[command(
     after_help = "Examples:\n  aligner eval correlation.jsonl\n  aligner eval correlation.jsonl --no-grade --format json\n  \
@@ -183,13 +184,22 @@ pub fn run(a: Args, ctx: &Ctx, out: &mut dyn Write) -> CmdOutcome {
             let mut t = Table::new([
                 "grade",
                 "items",
-                "recall@1",
-                "recall@5",
-                "recall@10",
+                "r@1",
+                "r@5",
+                "r@10",
                 "MRR",
-                "near miss",
+                "near",
+                "strand",
+                "audit R/P",
             ]);
-            let row = |t: &mut Table, g: &str, m: &Metrics| {
+            let cov = |g: &str| {
+                report
+                    .coverage
+                    .get(g)
+                    .map(|c| format!("{:.2}/{:.2}", c.recall, c.precision))
+                    .unwrap_or_else(|| "-".to_string())
+            };
+            let row = |t: &mut Table, g: &str, m: &Metrics, audit: String| {
                 t.row([
                     g.to_string(),
                     m.items.to_string(),
@@ -198,12 +208,14 @@ pub fn run(a: Args, ctx: &Ctx, out: &mut dyn Write) -> CmdOutcome {
                     format!("{:.3}", m.recall_at_10),
                     format!("{:.3}", m.mrr),
                     format!("{:.3}", m.near_miss),
+                    format!("{:.3}", m.strand_accuracy),
+                    audit,
                 ])
             };
             for (g, m) in &report.by_grade {
-                row(&mut t, g, m);
+                row(&mut t, g, m, cov(g));
             }
-            row(&mut t, "all", &report.overall);
+            row(&mut t, "all", &report.overall, "-".to_string());
             match a.format {
                 Format::Csv => t.write_csv(out)?,
                 Format::Md => t.write_markdown(out)?,
