@@ -28,11 +28,8 @@ import collections
 import csv
 import hashlib
 import importlib.util
-import json
 import os
 import re
-import subprocess
-import sys
 import tempfile
 
 HERE = os.path.dirname(os.path.abspath(__file__))
@@ -48,17 +45,8 @@ def fold_of(item_id, k=5):
 
 
 def run(binary, rows, extra_env=None, args=()):
-    with tempfile.NamedTemporaryFile("w", suffix=".jsonl", delete=False, encoding="utf-8") as f:
-        for r in rows:
-            f.write(json.dumps(r) + "\n")
-        gold = f.name
-    env = dict(os.environ, ALIGNER_CALIBRATION="none", **(extra_env or {}))
-    out = subprocess.run([binary, "eval", gold, "--format", "json", "--items", *args], env=env,
-                         capture_output=True, text=True)
-    os.unlink(gold)
-    if out.returncode != 0:
-        sys.exit(f"aligner eval failed: {out.stderr}")
-    return json.loads(out.stdout)["items"]
+    """The items of `aligner eval` with raw (uncalibrated) scores."""
+    return tlm.run_eval(binary, rows, dict(ALIGNER_CALIBRATION="none", **(extra_env or {})), args)["items"]
 
 
 def pairs_of(items, tag):

@@ -133,15 +133,17 @@ def write(path, framework, model, stop, note):
                 f.write(f"w\t{a}\t{t}\t{ws[t]:.3f}\n")
 
 
-def run_eval(binary, rows, model_path, params):
+def run_eval(binary, rows, env=None, args=()):
+    """`aligner eval --format json --items` of these rows (written to a temporary file), with
+    these environment variables added (ALIGNER_LESSON_MODEL, ALIGNER_PARAMS, ALIGNER_CALIBRATION)
+    and extra arguments (plus any in $EVAL_ARGS)."""
     with tempfile.NamedTemporaryFile("w", suffix=".jsonl", delete=False, encoding="utf-8") as f:
         for r in rows:
             f.write(json.dumps(r) + "\n")
         gold = f.name
-    env = dict(os.environ, ALIGNER_LESSON_MODEL=model_path)
-    if params:
-        env["ALIGNER_PARAMS"] = params
-    out = subprocess.run([binary, "eval", gold, "--format", "json", "--items", *os.environ.get("EVAL_ARGS", "").split()], env=env,
+    env = dict(os.environ, **(env or {}))
+    extra = [*args, *os.environ.get("EVAL_ARGS", "").split()]
+    out = subprocess.run([binary, "eval", gold, "--format", "json", "--items", *extra], env=env,
                          capture_output=True, text=True)
     os.unlink(gold)
     if out.returncode != 0:
@@ -178,7 +180,10 @@ def main():
                 path = f.name
             write(path, a.framework, model, stop, [])
             for name, mp in (("none", "none"), ("model", path)):
-                d = run_eval(a.bin, test_rows, mp, a.params)
+                env = {"ALIGNER_LESSON_MODEL": mp}
+                if a.params:
+                    env["ALIGNER_PARAMS"] = a.params
+                d = run_eval(a.bin, test_rows, env)
                 s = summary(d)
                 cov = " ".join(f"coverage recall={c['recall']:.3f} precision={c['precision']:.3f}"
                                for c in d.get("coverage", {}).values())
