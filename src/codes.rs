@@ -432,9 +432,45 @@ impl CodeIndex {
     }
 }
 
+/// The anchor of an anchored code (a framework whose standards repeat one anchor at every grade,
+/// as CCSS ELA's: the strand and number, the grade left out): `RL.9-10.2` → `RL.2`, `L.3.4a` → `L.4`, `RF.K.1b` → `RF.1`,
+/// `W.11-12.9a` → `W.9`. None for a code of another shape.
+pub fn anchor_of_code(code: &str) -> Option<String> {
+    let parts: Vec<&str> = code.split('.').collect();
+    let (strand, last) = match parts.as_slice() {
+        [s, _grade, last] | [s, _grade, last, _] => (*s, *last),
+        _ => return None,
+    };
+    if strand.is_empty() || !strand.chars().all(|c| c.is_ascii_uppercase()) {
+        return None;
+    }
+    let digits: String = last.chars().take_while(|c| c.is_ascii_digit()).collect();
+    let rest = &last[digits.len()..];
+    if digits.is_empty() || !rest.chars().all(|c| c.is_ascii_lowercase()) || rest.len() > 1 {
+        return None;
+    }
+    let grade = parts[1];
+    if !grade.chars().all(|c| c.is_ascii_digit() || c == '-' || c == 'K') {
+        return None;
+    }
+    Some(format!("{strand}.{digits}"))
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn anchors_of_ela_codes_and_none_for_other_shapes() {
+        assert_eq!(anchor_of_code("RL.9-10.2").as_deref(), Some("RL.2"));
+        assert_eq!(anchor_of_code("L.3.4a").as_deref(), Some("L.4"));
+        assert_eq!(anchor_of_code("RF.K.1b").as_deref(), Some("RF.1"));
+        assert_eq!(anchor_of_code("W.11-12.10").as_deref(), Some("W.10"));
+        assert_eq!(anchor_of_code("WHST.6-8.1e").as_deref(), Some("WHST.1"));
+        assert_eq!(anchor_of_code("4.NF.B.3"), None);
+        assert_eq!(anchor_of_code("MS-PS1-4"), None);
+        assert_eq!(anchor_of_code("HSA-REI.B.4"), None);
+    }
 
     #[test]
     fn codes_pasted_with_spaces_close_up() {

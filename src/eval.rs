@@ -124,15 +124,15 @@ pub fn hits(corpus: &Corpus, s: Ref, g: Ref) -> bool {
     s == g || (s.fw == g.fw && corpus.ancestors(s).contains(&g))
 }
 
-/// The strand (domain) a standard is in: its domain heading, else the letters its code starts
-/// with (`RL.3.2` -> `RL`).
+/// The strand (domain) a standard is in: its domain heading, else the strand its code names
+/// (the scope's rule, [`crate::align::scope::strand_of`]: `RL.3.2` -> `RL`), else its own code.
 fn strand_of(corpus: &Corpus, r: Ref) -> String {
     let fw = &corpus.frameworks[r.fw];
     if let Some(d) = fw.ancestor_of_kind(r.idx, Kind::Domain) {
         return format!("#{d}");
     }
     let code = corpus.standard(r).display_code();
-    code.split(['.', '-', ' ']).next().unwrap_or(code).to_string()
+    crate::align::scope::strand_of(code).unwrap_or(code).to_string()
 }
 
 fn cluster_of(corpus: &Corpus, r: Ref) -> Option<Ref> {
@@ -186,7 +186,11 @@ pub fn evaluate(
             continue;
         }
         let sugg = crate::align::plan::match_in_scope(m, u, scope, strands, depth);
-        let first_hit = sugg.iter().position(|s| gold.iter().any(|g| hits(corpus, s.r, *g)));
+        let agrees: Vec<bool> = sugg
+            .iter()
+            .map(|s| gold.iter().any(|g| hits(corpus, s.r, *g)))
+            .collect();
+        let first_hit = agrees.iter().position(|&a| a);
         let near = first_hit != Some(0)
             && sugg
                 .first()
@@ -228,10 +232,7 @@ pub fn evaluate(
                 publisher: gold.iter().map(|g| code(*g)).collect(),
                 suggested: sugg.iter().map(|s| code(s.r)).collect(),
                 scores: sugg.iter().map(|s| (s.score * 1000.0).round() / 1000.0).collect(),
-                agrees: sugg
-                    .iter()
-                    .map(|s| gold.iter().any(|g| hits(corpus, s.r, *g)))
-                    .collect(),
+                agrees,
                 first_agreeing: first_hit.map(|p| p + 1),
                 near_miss: near,
             });

@@ -86,7 +86,7 @@ pub fn names_for<'m>(
         if !last.chars().all(|c| c.is_ascii_digit()) {
             return None;
         }
-        aliases.get(crate::align::lesson::anchor_of_code(code)?.as_str())
+        aliases.get(crate::codes::anchor_of_code(code)?.as_str())
     })
 }
 

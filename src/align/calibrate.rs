@@ -98,27 +98,21 @@ pub fn family(subject: &str) -> &'static str {
     }
 }
 
-/// Calibrated maps by family, with the fallback.
-#[derive(Debug, Clone, Default)]
+/// Calibrated maps by family, with the fallback; without maps, scores are the raw scores (for
+/// fitting the maps).
+#[derive(Debug, Clone, Copy, Default)]
 pub struct Calibration {
-    maps: Vec<Map>,
-    /// Off: scores are the raw scores (for fitting the maps).
-    pub off: bool,
+    maps: &'static [Map],
 }
 
 impl Calibration {
     pub fn shipped() -> Calibration {
-        Calibration {
-            maps: shipped().to_vec(),
-            off: false,
-        }
+        Calibration { maps: shipped() }
     }
 
+    /// The raw scores.
     pub fn none() -> Calibration {
-        Calibration {
-            maps: Vec::new(),
-            off: true,
-        }
+        Calibration { maps: &[] }
     }
 
     pub fn map(&self, family: &str) -> Option<&Map> {
@@ -129,9 +123,6 @@ impl Calibration {
     }
 
     pub fn apply(&self, family: &str, raw: f32) -> f32 {
-        if self.off {
-            return raw;
-        }
         match self.map(family) {
             Some(m) => m.apply(raw),
             None => raw,

@@ -76,6 +76,14 @@ pub fn check(
     grade: Option<GradeRange>,
     fw: Option<usize>,
 ) -> Vec<ClaimCheck> {
+    // The unit's best match through shared words, and whether its text offers evidence at all
+    // (being among weak matches is no support when the text supports nothing).
+    let top = matches
+        .iter()
+        .filter(|m| !m.evidence.is_empty())
+        .map(|m| m.score)
+        .fold(0f32, f32::max);
+    let evidence = text_offers_evidence(matches);
     let mut out = Vec::new();
     let mut k = 0;
     for Claim {
@@ -106,14 +114,7 @@ pub fn check(
                 .filter(|m| !m.evidence.is_empty())
                 .any(|m| m.r == *r || covers(corpus, *r, m.r))
         });
-        let top = matches
-            .iter()
-            .filter(|m| !m.evidence.is_empty())
-            .map(|m| m.score)
-            .fold(0f32, f32::max);
         let relative_support = top > 0.0 && best >= 0.5 * top;
-        // Being among weak matches is no support when the text supports nothing.
-        let evidence = text_offers_evidence(matches);
         let status = if *relative && refs.len() > 1 {
             ClaimStatus::Ambiguous
         } else if !on_grade {

@@ -10,7 +10,8 @@
 //! transfers from the grades it was trained on to any other grade of the framework; what it learns
 //! of book titles and topics does not (they change with the grade), and cross-validation by grade
 //! (train on two grades, measure on the third) measures exactly that. `scripts/train-lesson-model.py`
-//! trains it; the file format is in `data/matching/lesson/README.md`.
+//! trains it; the file format is in `data/matching/lesson/README.md`. A standard's anchor is read
+//! from its code ([`crate::codes::anchor_of_code`]).
 //!
 //! The tokenizer here and the trainer's are the same rule, so that the learned words are the words
 //! seen: lower case, runs of ASCII letters and digits, words of fewer than 3 characters and the
@@ -33,29 +34,6 @@ pub struct LessonModel {
     bias: Vec<f32>,
     weights: HashMap<String, Vec<(u16, f32)>>,
     stop: HashSet<String>,
-}
-
-/// The anchor of an anchored code: `RL.9-10.2` → `RL.2`, `L.3.4a` → `L.4`, `RF.K.1b` → `RF.1`,
-/// `W.11-12.9a` → `W.9`. None for a code of another shape.
-pub fn anchor_of_code(code: &str) -> Option<String> {
-    let parts: Vec<&str> = code.split('.').collect();
-    let (strand, last) = match parts.as_slice() {
-        [s, _grade, last] | [s, _grade, last, _] => (*s, *last),
-        _ => return None,
-    };
-    if strand.is_empty() || !strand.chars().all(|c| c.is_ascii_uppercase()) {
-        return None;
-    }
-    let digits: String = last.chars().take_while(|c| c.is_ascii_digit()).collect();
-    let rest = &last[digits.len()..];
-    if digits.is_empty() || !rest.chars().all(|c| c.is_ascii_lowercase()) || rest.len() > 1 {
-        return None;
-    }
-    let grade = parts[1];
-    if !grade.chars().all(|c| c.is_ascii_digit() || c == '-' || c == 'K') {
-        return None;
-    }
-    Some(format!("{strand}.{digits}"))
 }
 
 /// The model's tokens of a lesson: its words and adjacent word pairs, each once.
@@ -166,18 +144,6 @@ impl LessonModel {
 #[cfg(test)]
 mod tests {
     use super::*;
-
-    #[test]
-    fn anchors_of_ela_codes_and_none_for_other_shapes() {
-        assert_eq!(anchor_of_code("RL.9-10.2").as_deref(), Some("RL.2"));
-        assert_eq!(anchor_of_code("L.3.4a").as_deref(), Some("L.4"));
-        assert_eq!(anchor_of_code("RF.K.1b").as_deref(), Some("RF.1"));
-        assert_eq!(anchor_of_code("W.11-12.10").as_deref(), Some("W.10"));
-        assert_eq!(anchor_of_code("WHST.6-8.1e").as_deref(), Some("WHST.1"));
-        assert_eq!(anchor_of_code("4.NF.B.3"), None);
-        assert_eq!(anchor_of_code("MS-PS1-4"), None);
-        assert_eq!(anchor_of_code("HSA-REI.B.4"), None);
-    }
 
     #[test]
     fn tokens_are_words_and_pairs_with_the_plural_rule() {

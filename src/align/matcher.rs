@@ -138,7 +138,7 @@ impl<'l> Matcher<'l> {
                     .clone()
                     .map(|d| {
                         let code = self.store.node_code(self.store.doc_node(d));
-                        super::lesson::anchor_of_code(code).and_then(|a| model.anchor_index(&a))
+                        crate::codes::anchor_of_code(code).and_then(|a| model.anchor_index(&a))
                     })
                     .collect();
                 Some(LessonState {
@@ -218,6 +218,13 @@ impl<'l> Matcher<'l> {
 
     /// A unit's matches, with what scoring any other standard for it needs.
     pub fn prepare(&self, unit: &Unit, scope: &Scope, top: usize) -> Prepared {
+        self.prepare_where(unit, scope, top, |_| true)
+    }
+
+    /// [`Matcher::prepare`] with the standards `admit` refuses taken out of the ranking: of the
+    /// first `max(top, rerank)` places, those of refused docs go to the next standards (a strand
+    /// rule's exclusions). Only the kept matches get their evidence.
+    pub fn prepare_where(&self, unit: &Unit, scope: &Scope, top: usize, admit: impl Fn(u32) -> bool) -> Prepared {
         let cs = self.candidates(unit, scope, top);
         let w = self.embed_weight(unit);
         let mut scored: Vec<(u32, f32)> = cs
@@ -259,18 +266,19 @@ impl<'l> Matcher<'l> {
             implied.extend(self.store.parent_doc(d));
             true
         });
+        scored.truncate(top.max(self.params.rerank as usize));
+        scored.retain(|x| admit(x.0));
         scored.truncate(top);
         let matches = scored
             .into_iter()
             .map(|(d, raw)| {
                 let score = self.calibrated(d, raw);
-                (d, score)
-            })
-            .map(|(d, score)| Match {
-                r: self.doc_ref(d),
-                score,
-                strength: self.strength(score),
-                evidence: self.evidence(d, &cs),
+                Match {
+                    r: self.doc_ref(d),
+                    score,
+                    strength: self.strength(score),
+                    evidence: self.evidence(d, &cs),
+                }
             })
             .collect();
         Prepared { matches, cs, w }

@@ -124,17 +124,9 @@ pub fn align_all(
 
 /// A unit's `top` matches within the scope and the strand rule: the matcher's ranking with the
 /// standards of excluded strands taken out (the places they would hold go to the next
-/// standards). The matcher ranks as many candidates as it reranks anyway, so asking it for that
-/// many changes no score.
+/// standards; see [`Matcher::prepare_where`]).
 pub fn prepare_in_scope(m: &Matcher, u: &Unit, scope: &Scope, strands: &StrandScope, top: usize) -> Prepared {
-    if strands.excluded.is_empty() {
-        return m.prepare(u, scope, top);
-    }
-    let mut p = m.prepare(u, scope, top.max(m.params.rerank as usize));
-    p.matches
-        .retain(|x| m.store.doc_of(x.r.fw, x.r.idx).is_none_or(|d| strands.admits_doc(d)));
-    p.matches.truncate(top);
-    p
+    m.prepare_where(u, scope, top, |d| strands.admits_doc(d))
 }
 
 /// [`prepare_in_scope`]'s matches: what `match`, `audit` and `eval` rank for a unit.

@@ -27,8 +27,9 @@ use std::collections::BTreeMap;
 /// aligns the standard) a unit's match must reach for the standard to count as covered.
 pub const MIN_SCORE: f32 = 0.35;
 
-/// Best scores below this do not count as addressing a standard at all.
-pub const WEAK_FLOOR: f32 = 0.2;
+/// Best scores below this do not count as addressing a standard at all: the score at which a
+/// text supports a claim.
+pub const WEAK_FLOOR: f32 = crate::align::claims::SUPPORT_SCORE;
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, PartialOrd, Ord)]
 #[serde(rename_all = "lowercase")]

@@ -799,10 +799,7 @@ fn every_shipped_alias_names_a_standard_and_every_standard_has_names() {
             .filter_map(|s| s.code.as_deref())
             .collect();
         // A list may name anchors (RL.2) instead of codes: each must be the anchor of some standard.
-        let anchors: HashSet<String> = codes
-            .iter()
-            .filter_map(|c| aligner::align::lesson::anchor_of_code(c))
-            .collect();
+        let anchors: HashSet<String> = codes.iter().filter_map(|c| aligner::codes::anchor_of_code(c)).collect();
         let anchored = names.keys().any(|k| !codes.contains(k) && anchors.contains(*k));
         for (code, list) in &names {
             assert!(
@@ -824,7 +821,7 @@ fn every_shipped_alias_names_a_standard_and_every_standard_has_names() {
             .collect();
         let missing: Vec<_> = codes
             .iter()
-            .filter(|c| !anchored || (std_kind.contains(*c) && aligner::align::lesson::anchor_of_code(c).is_some()))
+            .filter(|c| !anchored || (std_kind.contains(*c) && aligner::codes::anchor_of_code(c).is_some()))
             .filter(|c| aligner::shipped::names_for(&names, c).is_none())
             .collect();
         assert!(missing.is_empty(), "{id}: standards without names: {missing:?}");
