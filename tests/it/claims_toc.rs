@@ -267,3 +267,40 @@ fn codes_and_words_as_pdfs_paste_them() {
     assert_eq!(claim(&r, "Simplified Fractions", "5.NF.B.5")["resolved"][0], "5.NF.B.5");
     assert_eq!(claim(&r, "Multiply Fractions", "5-NF-B-4")["resolved"][0], "5.NF.B.4");
 }
+
+#[test]
+fn a_page_column_with_quotes_and_pasted_punctuation_loses_no_row() {
+    // Quotes around a comma, doubled quotes, smart quotes, an en dash in the pages, a ligature and
+    // a non-breaking space: every row is read, with its page as written.
+    let csv = "id,title,page,standards\n\
+               a,\"Fractions, decimals and \"\"percent\"\"\",112\u{2013}118,5. NF. A. 1\n\
+               b,\"\u{201c}Thank You, Ma\u{2019}am\u{201d} \u{2014} Langston Hughes\",R12,RL.7.2\n\
+               c,Classi\u{fb01}cation\u{a0}of shapes,\"\",\n";
+    let u = read_curriculum_str(Path::new("u.csv"), csv).unwrap();
+    assert_eq!(u.len(), 3);
+    assert_eq!(u[0].title, "Fractions, decimals and \"percent\"");
+    assert_eq!(u[0].page.as_deref(), Some("112\u{2013}118"));
+    assert_eq!(u[0].claimed, ["5.NF.A.1"]);
+    assert_eq!(
+        u[1].title,
+        "\u{201c}Thank You, Ma\u{2019}am\u{201d} \u{2014} Langston Hughes"
+    );
+    assert_eq!(u[1].page.as_deref(), Some("R12"));
+    assert_eq!(
+        u[2].title, "Classification\u{a0}of shapes",
+        "the ligature spelled out, the rest as written"
+    );
+    assert_eq!(u[2].page, None);
+    // A comma in an unquoted cell is refused with the line, not read as a shifted row.
+    let shifted = "id,title,page\na,Thank You, Ma'am,12\n";
+    let e = read_curriculum_str(Path::new("u.csv"), shifted)
+        .unwrap_err()
+        .to_string();
+    assert!(e.contains("u.csv:2"), "{e}");
+    // An unclosed quote is refused with the file and the line where it opens; an empty file too.
+    let bad = "id,title,page\na,Adding,12\nb,\"Subtracting,13\nc,Multiplying,14\n";
+    let e = read_curriculum_str(Path::new("u.csv"), bad).unwrap_err().to_string();
+    assert!(e.contains("u.csv:3"), "{e}");
+    let e = read_curriculum_str(Path::new("u.csv"), "").unwrap_err().to_string();
+    assert!(e.contains("u.csv"), "{e}");
+}
