@@ -205,6 +205,14 @@ pub fn audit_grades(
     }
 }
 
+/// The span of several grade ranges (`None`s ignored; `None` when all are).
+pub fn span_of(ranges: impl IntoIterator<Item = Option<GradeRange>>) -> Option<GradeRange> {
+    ranges.into_iter().flatten().reduce(|a, b| GradeRange {
+        lo: a.lo.min(b.lo),
+        hi: a.hi.max(b.hi),
+    })
+}
+
 fn units_grades(units: &[Unit]) -> Option<GradeRange> {
     let lo = units.iter().filter_map(|u| u.grade.map(|g| g.lo)).min()?;
     let hi = units.iter().filter_map(|u| u.grade.map(|g| g.hi)).max()?;

@@ -115,7 +115,7 @@ pub fn run(a: Args, ctx: &Ctx, out: &mut dyn Write) -> CmdOutcome {
         Format::Json => audit::write_json(out, &j),
         Format::Jsonl => audit::write_jsonl(out, &j, &units, &al, &cov),
         Format::Csv => audit::csv_table(c, &cov, &units).write_csv(out),
-        Format::Md => audit::write_markdown(out, c, &j, &cov),
+        Format::Md => audit::write_markdown(out, c, &j, &cov, &al, &units),
         Format::Table => audit::write_text(out, c, &j, &cov, &al, &units),
     }
     .and_then(|()| out.flush());

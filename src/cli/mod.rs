@@ -4,6 +4,7 @@
 //! `aligner: ...` lines.
 
 pub mod audit;
+pub mod compare;
 pub mod eval;
 pub mod frameworks;
 pub mod index;
@@ -48,6 +49,7 @@ pub enum Command {
     Search(search::Args),
     Match(matching::Args),
     Audit(audit::Args),
+    Compare(compare::Args),
     Eval(eval::Args),
 }
 
@@ -210,6 +212,7 @@ pub fn run(cli: Cli, out: &mut dyn Write) -> CmdOutcome {
         Command::Search(a) => search::run(a, &ctx, out),
         Command::Match(a) => matching::run(a, &ctx, out),
         Command::Audit(a) => audit::run(a, &ctx, out),
+        Command::Compare(a) => compare::run(a, &ctx, out),
         Command::Eval(a) => eval::run(a, &ctx, out),
     };
     let outcome = match result {

@@ -55,6 +55,11 @@ pub struct Summary {
     pub unaligned_units: usize,
     /// Reviews and assessments among the units.
     pub review_units: usize,
+    /// The lessons that teach (no chapter with lessons under it, no review or assessment).
+    pub lessons: usize,
+    /// The program's pages, when its table of contents gives them.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub pages: Option<u32>,
     /// Claimed codes per verdict: supported, unknown, ambiguous, off_grade, unsupported,
     /// no_evidence.
     pub claims: BTreeMap<&'static str, usize>,
@@ -78,6 +83,12 @@ pub struct StandardJson<'a> {
     pub best_score: f32,
     /// Ids of the units that address it, best first.
     pub units: Vec<&'a str>,
+    /// Emphasis: how many lessons address it (with at least the minimum score, or a supported
+    /// claim; a chapter and its lesson once; reviews and assessments not counted).
+    pub lessons: usize,
+    /// The pages of those lessons, when the book gives pages.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub pages: Option<u32>,
 }
 
 #[derive(Debug, Serialize)]
@@ -172,6 +183,8 @@ pub fn build<'a>(
         status: sc.status.as_str(),
         best_score: r3(sc.best),
         units: sc.units.iter().map(|(u, _)| units[*u].id.as_str()).collect(),
+        lessons: sc.lessons.len(),
+        pages: sc.pages,
     };
     let unaligned = unaligned_lessons(units, al, cov);
     AuditJson {
@@ -190,6 +203,8 @@ pub fn build<'a>(
             units: units.len(),
             unaligned_units: unaligned.len(),
             review_units: units.iter().filter(|u| !u.role.is_lesson()).count(),
+            lessons: cov.lessons,
+            pages: cov.pages,
             claims: cov.claims.clone(),
         },
         rollup: std::iter::once(LevelJson {
@@ -262,6 +277,8 @@ pub fn csv_table(c: &Corpus, cov: &Coverage, units: &[Unit]) -> Table {
         "best_score",
         "units",
         "unit_pages",
+        "lessons",
+        "pages",
         "text",
     ]);
     // `domain` is the outermost level's row (a strand, a domain, a discipline), `cluster` the
@@ -296,16 +313,34 @@ pub fn csv_table(c: &Corpus, cov: &Coverage, units: &[Unit]) -> Table {
                 .filter_map(|(u, _)| units[*u].page.as_ref().map(|p| format!("{}:{p}", units[*u].id)))
                 .collect::<Vec<_>>()
                 .join(" "),
+            sc.lessons.len().to_string(),
+            sc.pages.map(|p| p.to_string()).unwrap_or_default(),
             c.standard(sc.r).text.clone(),
         ]);
     }
     t
 }
 
+/// A level's rows: counts, the covered share, and the emphasis (lessons, and pages when the book
+/// gives them).
 fn rollup_table(rows: &[Rollup], key: &str, width: usize) -> Table {
-    let mut t = Table::new([key, "title", "standards", "covered", "weak", "gaps", "covered %"]).wrap(["title"]);
+    let paged = rows.iter().any(|r| r.pages.is_some());
+    let mut head = vec![
+        key,
+        "title",
+        "standards",
+        "covered",
+        "weak",
+        "gaps",
+        "covered %",
+        "lessons",
+    ];
+    if paged {
+        head.push("pages");
+    }
+    let mut t = Table::new(head).wrap(["title"]);
     for r in rows {
-        t.row([
+        let mut cells = vec![
             r.key.clone(),
             clip(&r.label, width),
             r.standards.to_string(),
@@ -313,7 +348,12 @@ fn rollup_table(rows: &[Rollup], key: &str, width: usize) -> Table {
             r.weak.to_string(),
             r.gaps.to_string(),
             format!("{:.1}", r.pct),
-        ]);
+            r.lessons.to_string(),
+        ];
+        if paged {
+            cells.push(r.pages.map(|p| p.to_string()).unwrap_or_default());
+        }
+        t.row(cells);
     }
     t
 }
@@ -443,13 +483,24 @@ pub fn write_text<W: Write + ?Sized>(
     if let Some(l) = reviews_line(j) {
         writeln!(out, "{l}")?;
     }
+    if let Some(t) = claims_table(c, al, units) {
+        writeln!(out, "Claims to review")?;
+        t.write_text(out)?;
+    }
+    Ok(())
+}
+
+/// The claims whose verdict is not `supported`, one row each with why; `None` without any.
+fn claims_table(c: &Corpus, al: &[UnitAlignment], units: &[Unit]) -> Option<Table> {
     let problems: Vec<(usize, &crate::align::ClaimCheck)> = al
         .iter()
         .flat_map(|a| a.claims.iter().map(move |k| (a.unit, k)))
         .filter(|(_, k)| k.status != crate::align::ClaimStatus::Supported)
         .collect();
-    if !problems.is_empty() {
-        writeln!(out, "Claims to review")?;
+    if problems.is_empty() {
+        return None;
+    }
+    {
         let paged = problems.iter().any(|(u, _)| units[*u].page.is_some());
         let mut t = Table::new(with_page(paged, 1, &["unit", "page", "claimed", "verdict", "detail"])).wrap(["detail"]);
         for (u, k) in problems {
@@ -482,9 +533,8 @@ pub fn write_text<W: Write + ?Sized>(
                 ],
             ));
         }
-        t.write_text(out)?;
+        Some(t)
     }
-    Ok(())
 }
 
 /// `audit --format json`: the document, pretty, with the audit's schema key first.
@@ -496,7 +546,14 @@ pub fn write_json<W: Write + ?Sized>(out: &mut W, j: &AuditJson) -> io::Result<(
 }
 
 /// Markdown for a committee's minutes.
-pub fn write_markdown<W: Write + ?Sized>(out: &mut W, c: &Corpus, j: &AuditJson, cov: &Coverage) -> io::Result<()> {
+pub fn write_markdown<W: Write + ?Sized>(
+    out: &mut W,
+    c: &Corpus,
+    j: &AuditJson,
+    cov: &Coverage,
+    al: &[UnitAlignment],
+    units: &[Unit],
+) -> io::Result<()> {
     writeln!(out, "# Standards coverage audit\n")?;
     writeln!(out, "Files: {}  ", j.scope.files.join(", "))?;
     writeln!(
@@ -530,6 +587,21 @@ pub fn write_markdown<W: Write + ?Sized>(out: &mut W, c: &Corpus, j: &AuditJson,
     } else {
         writeln!(out, "None.")?;
     }
+    if cov.count(Status::Weak) > 0 {
+        writeln!(out, "\n## Weak standards\n")?;
+        writeln!(
+            out,
+            "Addressed, but no unit's match reaches the minimum score {}: a reviewer's call.\n",
+            cov.min_score
+        )?;
+        weak_table(c, cov, units).write_markdown(out)?;
+    }
+    if let Some(t) = claims_table(c, al, units) {
+        writeln!(out, "\n## Claims to review\n")?;
+        t.write_markdown(out)?;
+    }
+    writeln!(out, "\n## Lessons per standard\n")?;
+    lessons_table(c, cov, units, 5).write_markdown(out)?;
     if !j.unaligned_units.is_empty() {
         writeln!(out, "\n## Units aligned to nothing\n")?;
         for u in &j.unaligned_units {
@@ -541,6 +613,65 @@ pub fn write_markdown<W: Write + ?Sized>(out: &mut W, c: &Corpus, j: &AuditJson,
         writeln!(out, "\n{l}")?;
     }
     Ok(())
+}
+
+/// The weak standards: addressed below the minimum score, with the best unit.
+fn weak_table(c: &Corpus, cov: &Coverage, units: &[Unit]) -> Table {
+    let mut t = Table::new(["weak", "grades", "best score", "best unit", "standard"]).wrap(["standard", "best unit"]);
+    for sc in cov.standards.iter().filter(|s| s.status == Status::Weak) {
+        t.row([
+            code_of(c, sc.r),
+            grades_label(&c.standard(sc.r).grades),
+            format!("{:.2}", sc.best),
+            sc.units
+                .first()
+                .map(|(u, _)| format!("{} {}", units[*u].id, unit_name(&units[*u])))
+                .unwrap_or_default(),
+            c.standard(sc.r).text.clone(),
+        ]);
+    }
+    t
+}
+
+/// Emphasis per standard: its status, how many lessons (and pages) address it, and the first
+/// `shown` of them.
+fn lessons_table(c: &Corpus, cov: &Coverage, units: &[Unit], shown: usize) -> Table {
+    let paged = cov.standards.iter().any(|s| s.pages.is_some());
+    let mut head = vec!["standard", "status", "lessons"];
+    if paged {
+        head.push("pages");
+    }
+    head.push("where taught");
+    let mut t = Table::new(head).wrap(["where taught"]);
+    for sc in &cov.standards {
+        let mut w: Vec<String> = sc
+            .lessons
+            .iter()
+            .take(shown)
+            .map(|&u| {
+                let page = units[u]
+                    .page
+                    .as_deref()
+                    .map(|p| format!(" (p. {p})"))
+                    .unwrap_or_default();
+                format!("{} {}{page}", units[u].id, unit_name(&units[u]))
+            })
+            .collect();
+        if sc.lessons.len() > shown {
+            w.push(format!("and {} more", sc.lessons.len() - shown));
+        }
+        let mut cells = vec![
+            code_of(c, sc.r),
+            sc.status.as_str().to_string(),
+            sc.lessons.len().to_string(),
+        ];
+        if paged {
+            cells.push(sc.pages.map(|p| p.to_string()).unwrap_or_default());
+        }
+        cells.push(w.join("; "));
+        t.row(cells);
+    }
+    t
 }
 
 /// `{"schema", "record": "summary", "scope", "summary"}`.

@@ -59,6 +59,11 @@ pub struct StandardCoverage {
     pub units: Vec<(usize, f32)>,
     /// Some unit claims it and its text supports the claim.
     pub claimed: bool,
+    /// Emphasis: the lessons that address it with at least the minimum score or a supported
+    /// claim (see [`super::emphasis`]), in the units' order.
+    pub lessons: Vec<usize>,
+    /// The pages of those lessons, when the book gives pages.
+    pub pages: Option<u32>,
 }
 
 #[derive(Debug, Clone, Serialize, PartialEq)]
@@ -78,6 +83,11 @@ pub struct Rollup {
     pub gaps: usize,
     /// covered / standards x 100.
     pub pct: f64,
+    /// Emphasis: lessons that address a standard of the row (each once).
+    pub lessons: usize,
+    /// The pages of those lessons, when the book gives pages.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub pages: Option<u32>,
 }
 
 #[derive(Debug, Clone)]
@@ -97,6 +107,11 @@ pub struct Coverage {
     pub off_grade: Vec<(usize, usize)>,
     /// Count of claims per status.
     pub claims: BTreeMap<&'static str, usize>,
+    /// Each unit's pages (see [`super::emphasis::page_spans`]).
+    pub unit_pages: Vec<Option<u32>>,
+    /// The lessons (reviews and assessments not counted) and the pages of the whole program.
+    pub lessons: usize,
+    pub pages: Option<u32>,
 }
 
 impl Coverage {
@@ -173,6 +188,8 @@ pub fn compute(
             best: 0.0,
             units: Vec::new(),
             claimed: false,
+            lessons: Vec::new(),
+            pages: None,
         })
         .collect();
     let mut unit_best = vec![0f32; units.len()];
@@ -184,6 +201,9 @@ pub fn compute(
             };
             let sc = &mut cov[i];
             sc.best = sc.best.max(m.score);
+            if m.score >= min_score {
+                sc.lessons.push(a.unit);
+            }
             if m.score >= WEAK_FLOOR {
                 match sc.units.iter_mut().find(|(u, _)| *u == a.unit) {
                     Some(x) => x.1 = x.1.max(m.score),
@@ -202,6 +222,7 @@ pub fn compute(
                 };
                 let sc = &mut cov[i];
                 sc.claimed = true;
+                sc.lessons.push(a.unit);
                 if !sc.units.iter().any(|(u, _)| *u == a.unit) {
                     sc.units.push((a.unit, ch.score.unwrap_or(0.0)));
                 }
@@ -236,8 +257,27 @@ pub fn compute(
             }
         }
     }
-    let by_grade = grade_rollup(c, &cov);
-    let levels = levels(c, &cov);
+    let unit_pages = super::emphasis::page_spans(units);
+    for sc in &mut cov {
+        sc.lessons = super::emphasis::counted_lessons(units, &sc.lessons);
+        sc.pages = super::emphasis::pages_of(&unit_pages, &sc.lessons);
+    }
+    let mut by_grade = grade_rollup(c, &cov);
+    let mut levels = levels(c, &cov);
+    let grade_row: Vec<Option<usize>> = cov
+        .iter()
+        .map(|sc| {
+            let key = grades_label(&c.standard(sc.r).grades);
+            by_grade.iter().position(|r| r.key == key)
+        })
+        .collect();
+    emphasize(units, &unit_pages, &cov, &grade_row, &mut by_grade);
+    for l in &mut levels {
+        emphasize(units, &unit_pages, &cov, &l.row_of, &mut l.rows);
+    }
+    let all: Vec<usize> = (0..units.len()).collect();
+    let lessons = super::emphasis::counted_lessons(units, &all);
+    let pages = super::emphasis::book_pages(units, &unit_pages);
     Coverage {
         frameworks: frameworks.to_vec(),
         grades,
@@ -248,6 +288,30 @@ pub fn compute(
         unaligned,
         off_grade,
         claims,
+        unit_pages,
+        lessons: lessons.len(),
+        pages,
+    }
+}
+
+/// Each row's lessons and pages: the lessons of its standards, each once.
+fn emphasize(
+    units: &[Unit],
+    spans: &[Option<u32>],
+    cov: &[StandardCoverage],
+    row_of: &[Option<usize>],
+    rows: &mut [Rollup],
+) {
+    let mut per_row: Vec<Vec<usize>> = vec![Vec::new(); rows.len()];
+    for (i, sc) in cov.iter().enumerate() {
+        if let Some(r) = row_of.get(i).copied().flatten().filter(|&r| r < rows.len()) {
+            per_row[r].extend_from_slice(&sc.lessons);
+        }
+    }
+    for (row, ls) in rows.iter_mut().zip(per_row) {
+        let ls = super::emphasis::counted_lessons(units, &ls);
+        row.lessons = ls.len();
+        row.pages = super::emphasis::pages_of(spans, &ls);
     }
 }
 
@@ -621,6 +685,8 @@ impl Rollup {
             weak: 0,
             gaps: 0,
             pct: 0.0,
+            lessons: 0,
+            pages: None,
         }
     }
 

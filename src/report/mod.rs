@@ -5,7 +5,9 @@
 //! what it can write.
 
 pub mod audit;
+pub mod compare;
 pub mod coverage;
+pub mod emphasis;
 pub mod matches;
 pub mod table;
 pub mod view;

@@ -178,7 +178,7 @@ fn markdown_and_csv_reports() {
     let mut rows = csv.lines();
     assert_eq!(
         rows.next().unwrap(),
-        "framework,code,grades,domain,cluster,status,best_score,units,unit_pages,text"
+        "framework,code,grades,domain,cluster,status,best_score,units,unit_pages,lessons,pages,text"
     );
     assert_eq!(rows.count(), 6);
 }

@@ -199,7 +199,7 @@ pub fn read_many(paths: &[PathBuf], opts: &CurriculumOptions) -> Result<Curricul
 }
 
 /// Each input once (compared by canonical path; `-` is standard input).
-fn distinct_inputs(paths: &[PathBuf]) -> Result<()> {
+pub fn distinct_inputs(paths: &[PathBuf]) -> Result<()> {
     let key = |f: &Path| {
         if is_stdin(f) {
             PathBuf::from("-")
