@@ -5,7 +5,7 @@
 //! and the roll-up rows line up; each program was matched on its own.
 
 use super::coverage::{Coverage, Rollup, Status};
-use super::matches::code_of;
+use super::matches::{code_of, unit_name};
 use super::table::{clip, Table};
 use crate::align::{ClaimStatus, UnitAlignment};
 use crate::corpus::Corpus;
@@ -40,6 +40,8 @@ pub struct CompareJson {
     pub standards: Vec<StandardJson>,
     /// The standards some programs cover and others do not.
     pub differences: Vec<DifferenceJson>,
+    /// Codes of the standards no program covers.
+    pub covered_by_none: Vec<String>,
 }
 
 #[derive(Debug, Serialize)]
@@ -137,6 +139,17 @@ pub struct StandardCellJson {
     pub pages: Option<u32>,
     /// Ids of the program's units that address it, best first (ids are the program's own).
     pub units: Vec<String>,
+    /// The unit that addresses it best: where a reader turns to in the book.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub best_unit: Option<BestUnitJson>,
+}
+
+#[derive(Debug, Serialize)]
+pub struct BestUnitJson {
+    pub id: String,
+    pub title: String,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub page: Option<String>,
 }
 
 #[derive(Debug, Serialize)]
@@ -294,6 +307,7 @@ pub fn build(c: &Corpus, programs: &[Program]) -> CompareJson {
     }
     let mut standards = Vec::new();
     let mut differences = Vec::new();
+    let mut covered_by_none = Vec::new();
     if let Some(f) = first {
         for (i, sc) in f.standards.iter().enumerate() {
             let code = code_of(c, sc.r);
@@ -307,6 +321,11 @@ pub fn build(c: &Corpus, programs: &[Program]) -> CompareJson {
                         lessons: s.lessons.len(),
                         pages: s.pages,
                         units: s.units.iter().map(|(u, _)| p.units[*u].id.clone()).collect(),
+                        best_unit: s.units.first().map(|(u, _)| BestUnitJson {
+                            id: p.units[*u].id.clone(),
+                            title: unit_name(&p.units[*u]),
+                            page: p.units[*u].page.clone(),
+                        }),
                     }
                 })
                 .collect();
@@ -315,7 +334,9 @@ pub fn build(c: &Corpus, programs: &[Program]) -> CompareJson {
                 .filter(|p| p.cov.standards[i].status == Status::Covered)
                 .map(|p| p.file.clone())
                 .collect();
-            if !covered_by.is_empty() && covered_by.len() < programs.len() {
+            if covered_by.is_empty() {
+                covered_by_none.push(code.clone());
+            } else if covered_by.len() < programs.len() {
                 differences.push(DifferenceJson {
                     code: code.clone(),
                     not_covered_by: programs
@@ -348,6 +369,7 @@ pub fn build(c: &Corpus, programs: &[Program]) -> CompareJson {
         rollup,
         standards,
         differences,
+        covered_by_none,
     }
 }
 
@@ -472,6 +494,32 @@ fn lessons_table(j: &CompareJson) -> Table {
     t
 }
 
+/// A text bar of `width` cells for a percentage: `██████░░░░`.
+pub fn bar(pct: f64, width: usize) -> String {
+    let full = ((pct.clamp(0.0, 100.0) / 100.0) * width as f64).round() as usize;
+    format!("{}{}", "█".repeat(full), "░".repeat(width - full))
+}
+
+/// Per standard, each program's best unit and its page (`gap` where it has none).
+fn best_table(j: &CompareJson) -> Table {
+    let names = column_names(j);
+    let mut head = vec!["standard".to_string()];
+    head.extend(names.iter().cloned());
+    let mut t = Table::new(head);
+    for s in &j.standards {
+        let mut cells = vec![s.code.clone()];
+        cells.extend(s.programs.iter().map(|p| match &p.best_unit {
+            Some(b) if p.status != "gap" => {
+                let page = b.page.as_deref().map(|x| format!(", p. {x}")).unwrap_or_default();
+                format!("{} {} ({}{page})", b.id, b.title, p.status)
+            }
+            _ => "gap".to_string(),
+        }));
+        t.row(cells);
+    }
+    t
+}
+
 fn headline(j: &CompareJson) -> String {
     format!(
         "{} programs against {}{} ({} standards)",
@@ -509,6 +557,9 @@ pub fn write_text<W: Write + ?Sized>(out: &mut W, j: &CompareJson) -> io::Result
         writeln!(out, "Standards some programs cover and others do not")?;
         differences_table(j).write_text(out)?;
     }
+    if !j.covered_by_none.is_empty() {
+        writeln!(out, "Covered by no program: {}", j.covered_by_none.join(" "))?;
+    }
     writeln!(out, "Lessons per standard")?;
     lessons_table(j).write_text(out)?;
     Ok(())
@@ -525,6 +576,19 @@ pub fn write_markdown<W: Write + ?Sized>(out: &mut W, j: &CompareJson) -> io::Re
     for r in &j.ranking {
         writeln!(out, "{}. **{}**: {}", r.rank, r.file.replace('|', "\\|"), r.reason)?;
     }
+    if let Some(top) = j.rollup.iter().find(|l| l.level != "grade") {
+        writeln!(out, "\n## Coverage by {}\n", top.level)?;
+        writeln!(out, "```text")?;
+        let names = column_names(j);
+        let w = names.iter().map(|n| n.chars().count()).max().unwrap_or(0);
+        for r in &top.rows {
+            writeln!(out, "{} {}", r.key, r.label)?;
+            for (n, c) in names.iter().zip(&r.programs) {
+                writeln!(out, "  {n:<w$}  {} {:>5.1}%", bar(c.pct, 20), c.pct)?;
+            }
+        }
+        writeln!(out, "```")?;
+    }
     for l in &j.rollup {
         if l.level == "grade" && l.rows.len() < 2 {
             continue;
@@ -538,8 +602,17 @@ pub fn write_markdown<W: Write + ?Sized>(out: &mut W, j: &CompareJson) -> io::Re
     } else {
         differences_table(j).write_markdown(out)?;
     }
+    writeln!(out, "\n## Covered by no program\n")?;
+    if j.covered_by_none.is_empty() {
+        writeln!(out, "None.")?;
+    } else {
+        writeln!(out, "{}", j.covered_by_none.join(", "))?;
+    }
     writeln!(out, "\n## Lessons per standard\n")?;
     lessons_table(j).write_markdown(out)?;
+    writeln!(out, "\n## Where each standard is taught\n")?;
+    writeln!(out, "The unit that addresses it best in each program, with its page.\n")?;
+    best_table(j).write_markdown(out)?;
     Ok(())
 }
 

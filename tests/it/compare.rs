@@ -75,6 +75,19 @@ fn json_document_lines_up_programs_and_ranks_them() {
             .collect();
         assert!(st.contains(&"covered") && st.iter().any(|x| *x != "covered"), "{d}");
     }
+    // Covered by none: every program's status is something else; a cell's best unit is its first.
+    for s in standards {
+        let cells = s["programs"].as_array().unwrap();
+        let none = cells.iter().all(|c| c["status"] != "covered");
+        assert_eq!(
+            none,
+            v["covered_by_none"].as_array().unwrap().contains(&s["code"]),
+            "{s}"
+        );
+        for c in cells {
+            assert_eq!(c["best_unit"]["id"], c["units"][0], "{s}");
+        }
+    }
     // Every roll-up row has a cell per program whose counts add up.
     for level in v["rollup"].as_array().unwrap() {
         for row in level["rows"].as_array().unwrap() {
