@@ -8,6 +8,7 @@ pub mod eval;
 pub mod frameworks;
 pub mod index;
 pub mod matching;
+pub mod review;
 pub mod search;
 pub mod show;
 
@@ -48,6 +49,7 @@ pub enum Command {
     Search(search::Args),
     Match(matching::Args),
     Audit(audit::Args),
+    Review(review::Args),
     Eval(eval::Args),
 }
 
@@ -210,6 +212,7 @@ pub fn run(cli: Cli, out: &mut dyn Write) -> CmdOutcome {
         Command::Search(a) => search::run(a, &ctx, out),
         Command::Match(a) => matching::run(a, &ctx, out),
         Command::Audit(a) => audit::run(a, &ctx, out),
+        Command::Review(a) => review::run(a, &ctx, out),
         Command::Eval(a) => eval::run(a, &ctx, out),
     };
     let outcome = match result {

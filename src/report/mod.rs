@@ -5,6 +5,7 @@
 //! what it can write.
 
 pub mod audit;
+pub mod correlation;
 pub mod coverage;
 pub mod matches;
 pub mod table;
