@@ -279,8 +279,10 @@ fn cited_number(cite: &str) -> Option<(Option<&'static str>, String)> {
     is_number(&num).then_some((kw, num))
 }
 
-/// An entry's number from its id: `lesson-4` -> (lesson, 4), `3.2` -> (none, 3.2).
+/// An entry's number from its id (the last part of a nested one, `2.1/lesson-4`): `lesson-4` ->
+/// (lesson, 4), `3.2` -> (none, 3.2).
 fn entry_number(id: &str) -> Option<(Option<&'static str>, String)> {
+    let id = id.rsplit('/').next().unwrap_or(id);
     if let Some((k, n)) = id.split_once('-') {
         if let Some(kw) = KEYWORDS.iter().find(|(w, _)| *w == k).map(|x| x.1) {
             let n = number_key(n);
@@ -295,25 +297,24 @@ fn entry_number(id: &str) -> Option<(Option<&'static str>, String)> {
 /// its first page.
 fn page_of(cite: &str) -> Option<u32> {
     let t = cite.trim().to_lowercase();
-    let rest = ["pages", "page", "pp.", "pp", "p.", "p"]
-        .iter()
-        .find_map(|p| {
-            t.strip_prefix(p)
-                .filter(|r| r.starts_with([' ', '.']) || r.starts_with(|c: char| c.is_ascii_digit()))
-        })
-        .map(|r| r.trim_start_matches(['.', ' ']))
-        .unwrap_or(&t);
+    let marked = ["pages", "page", "pp.", "pp", "p.", "p"].iter().find_map(|p| {
+        t.strip_prefix(p)
+            .filter(|r| r.starts_with([' ', '.']) || r.starts_with(|c: char| c.is_ascii_digit()))
+    });
+    let rest = marked.map(|r| r.trim_start_matches(['.', ' '])).unwrap_or(&t);
     let first: String = rest.chars().take_while(char::is_ascii_digit).collect();
     let after = rest.get(first.len()..).unwrap_or("").trim();
-    let tail_ok = after.is_empty()
-        || after
-            .trim_start_matches(['-', '–', '—', ' '])
-            .chars()
-            .all(|c| c.is_ascii_digit());
-    if first.is_empty() || !tail_ok {
+    let to = after.trim_start_matches(['-', '–', '—', ' ']);
+    if first.is_empty() || !(after.is_empty() || to.chars().all(|c| c.is_ascii_digit())) {
         return None;
     }
-    first.parse().ok()
+    let from: u32 = first.parse().ok()?;
+    // Without `p.`/`pp.`, `a-b` is a range of pages only when it runs forward (`112-118`); `3-2`
+    // or `9-9` is a lesson's number.
+    if marked.is_none() && to.parse::<u32>().is_ok_and(|b| b <= from) {
+        return None;
+    }
+    Some(from)
 }
 
 /// The entries with a page: (unit, first page, last page), in the book's order of pages. An
@@ -429,19 +430,20 @@ mod tests {
     fn citations_name_entries_by_number_page_and_title() {
         let u = book();
         let ids: Vec<&str> = u.iter().map(|x| x.id.as_str()).collect();
-        assert!(ids.contains(&"1.2") && ids.contains(&"lesson-4"), "{ids:?}");
+        assert!(ids.contains(&"1.2") && ids.contains(&"2.1/lesson-4"), "{ids:?}");
         assert_eq!(at(&u, "1-2"), Some(("1.2".into(), Located::Number)));
         assert_eq!(at(&u, "Lesson 1.2"), Some(("1.2".into(), Located::Number)));
-        assert_eq!(at(&u, "Lesson 4"), Some(("lesson-4".into(), Located::Number)));
+        assert_eq!(at(&u, "Lesson 4"), Some(("2.1/lesson-4".into(), Located::Number)));
         assert_eq!(at(&u, "Chapter 2"), Some(("chapter-2".into(), Located::Number)));
         assert_eq!(at(&u, "p. 12"), Some(("1.2".into(), Located::Page)));
         assert_eq!(at(&u, "pp. 18-20"), Some(("2.1".into(), Located::Page)));
         assert_eq!(at(&u, "2"), Some(("1.1".into(), Located::Page)));
-        assert_eq!(at(&u, "31"), Some(("lesson-4".into(), Located::Page)));
+        assert_eq!(at(&u, "31"), Some(("2.1/lesson-4".into(), Located::Page)));
         assert_eq!(at(&u, "p. 412"), None);
         assert_eq!(at(&u, "p. 1"), None);
         assert_eq!(at(&u, "rounding whole number"), Some(("1.2".into(), Located::Title)));
         assert_eq!(at(&u, "Multiplying decimals"), None);
         assert_eq!(at(&u, "9-9"), None);
+        assert_eq!(at(&u, "10-12"), Some(("1.2".into(), Located::Page)));
     }
 }
