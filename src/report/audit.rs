@@ -154,7 +154,7 @@ fn unaligned_lessons(units: &[Unit], al: &[UnitAlignment], cov: &Coverage) -> Ve
     for a in al {
         if a.claims
             .iter()
-            .any(|k| k.status == crate::align::ClaimStatus::Supported)
+            .any(|k| k.status == crate::align::ClaimStatus::Supported && !crate::review::is_rejected(&k.reviewed))
         {
             let mut u = Some(a.unit);
             while let Some(i) = u.filter(|&i| !supported[i]) {
