@@ -221,3 +221,60 @@ fn audit_process_1000_units(bencher: divan::Bencher) {
         out.stdout.len()
     });
 }
+
+/// `aligner CMD ARGS...` as a whole process against the shipped index in `ix`.
+fn run_process(ix: &std::path::Path, args: &[&str]) -> usize {
+    let out = std::process::Command::new(env!("CARGO_BIN_EXE_aligner"))
+        .current_dir(env!("CARGO_MANIFEST_DIR"))
+        .args(args)
+        .arg("--index")
+        .arg(ix)
+        .output()
+        .unwrap();
+    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+    out.stdout.len()
+}
+
+fn shipped_index_in(d: &tempfile::TempDir) -> std::path::PathBuf {
+    let ix = d.path().join("ix");
+    aligner::index::build_from(&ix, &[], None, &|_| {}).unwrap();
+    ix
+}
+
+/// Baseline for `compare`: the audit of one of its two programs, as a whole process.
+#[divan::bench(sample_count = 10)]
+fn audit_process_example_toc(bencher: divan::Bencher) {
+    let d = tempfile::tempdir().unwrap();
+    let ix = shipped_index_in(&d);
+    let args = [
+        "audit",
+        "examples/grade4-math-toc.txt",
+        "-f",
+        "ccss-math",
+        "-g",
+        "4",
+        "--format",
+        "json",
+    ];
+    bencher.bench(|| run_process(&ix, &args));
+}
+
+/// `aligner compare` of the two example grade-4 tables of contents, as a whole process: each
+/// program is matched on its own, so about the cost of two audits in one process.
+#[divan::bench(sample_count = 10)]
+fn compare_process_two_tocs(bencher: divan::Bencher) {
+    let d = tempfile::tempdir().unwrap();
+    let ix = shipped_index_in(&d);
+    let args = [
+        "compare",
+        "examples/grade4-math-toc.txt",
+        "examples/grade4-math-toc-b.md",
+        "-f",
+        "ccss-math",
+        "-g",
+        "4",
+        "--format",
+        "json",
+    ];
+    bencher.bench(|| run_process(&ix, &args));
+}

@@ -18,6 +18,7 @@ pub mod index;
 pub mod ingest;
 pub mod model;
 pub mod report;
+pub mod review;
 pub mod shipped;
 pub mod text;
 

@@ -60,6 +60,8 @@ pub struct ClaimCheck {
     pub score: Option<f32>,
     /// For unknown codes: the closest existing codes.
     pub suggestions: Vec<String>,
+    /// A reviewer's decision on this claim ([`crate::review`]).
+    pub reviewed: Option<crate::review::Reviewed>,
 }
 
 /// A claimed standard is supported when its score reaches this, or half the unit's best score, or
@@ -101,6 +103,7 @@ pub fn check(
                 resolved: Vec::new(),
                 score: None,
                 suggestions: corpus.codes.suggest(&corpus.frameworks, claimed, fw, 3),
+                reviewed: None,
             });
             continue;
         }
@@ -132,6 +135,7 @@ pub fn check(
             resolved: refs.clone(),
             score: Some(best),
             suggestions: Vec::new(),
+            reviewed: None,
         });
     }
     out

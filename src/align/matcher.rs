@@ -46,6 +46,8 @@ pub struct Match {
     pub strength: Strength,
     /// Shared words and phrases, as the unit writes them, most telling first.
     pub evidence: Vec<String>,
+    /// A reviewer's decision on this pair ([`crate::review`]).
+    pub reviewed: Option<crate::review::Reviewed>,
 }
 
 /// A unit's matches and its candidates' state (see [`Matcher::prepare`]).
@@ -278,6 +280,7 @@ impl<'l> Matcher<'l> {
                     score,
                     strength: self.strength(score),
                     evidence: self.evidence(d, &cs),
+                    reviewed: None,
                 }
             })
             .collect();

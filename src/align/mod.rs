@@ -9,6 +9,7 @@
 pub mod analyze;
 pub mod calibrate;
 pub mod candidates;
+pub mod citations;
 pub mod claims;
 pub mod embed;
 pub mod evidence;

@@ -47,6 +47,14 @@ pub struct Args {
     /// Output format
     #[arg(long, value_enum, default_value = "table")]
     pub format: Format,
+    /// A publisher's correlation sheet (CSV: standard code, citation, note): each citation is
+    /// located in the table of contents and checked against the entry's text
+    #[arg(long, value_name = "FILE")]
+    pub correlation: Option<PathBuf>,
+    /// Reviewers' decisions (CSV: unit,code,decision,reviewer,date,note; see `aligner review`): a
+    /// rejected pair does not count toward coverage, an accepted one counts whatever its score
+    #[arg(long, value_name = "FILE")]
+    pub decisions: Option<PathBuf>,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
@@ -69,11 +77,23 @@ pub fn run(a: Args, ctx: &Ctx, out: &mut dyn Write) -> CmdOutcome {
     let curriculum = read_many(&a.files, &options(a.scope.grade()?, a.scope.subject.as_deref()))?;
     ctx.warn_all(&curriculum.warnings);
     let units = curriculum.units;
+    // The sheet is read before the (slow) alignment: a bad sheet stops the audit at once.
+    let sheet = a
+        .correlation
+        .as_deref()
+        .map(aligner::ingest::curriculum::correlation::read_correlation)
+        .transpose()?;
+    if let Some(s) = &sheet {
+        ctx.warn_all(&s.warnings);
+    }
     let lib = ctx.library()?;
     let (scope, strands, mut al) = aligner::align::plan::align_all(lib, &a.scope.request()?, &units, a.top)?;
     let c = lib.corpus()?;
     if let Some(f) = aligner::align::claims::foreign_codes(c, &mut al, scope.single_framework()) {
         super::say(&format!("note: {}", f.message()));
+    }
+    if let Some(d) = &a.decisions {
+        super::review::apply_file(ctx, d, c, &units, &mut al)?;
     }
     let (grades, grades_from) = aligner::align::plan::audit_grades(c, &scope, &units, &al);
     let grades_from = grades_from.as_str();
@@ -107,7 +127,11 @@ pub fn run(a: Args, ctx: &Ctx, out: &mut dyn Write) -> CmdOutcome {
         .into());
     }
     let files: Vec<String> = a.files.iter().map(|f| input_label(f)).collect();
-    let j = audit::build(c, &units, &al, &cov, &files);
+    let mut j = audit::build(c, &units, &al, &cov, &files);
+    if let Some(s) = &sheet {
+        let checks = aligner::align::citations::check(lib, c, &scope, &strands, &units, s, a.top);
+        j.correlation = Some(aligner::report::correlation::build(&s.file, &units, &checks));
+    }
     // The verdict is decided before anything is written: a reader that goes away early (`| head`)
     // does not change it.
     let verdict = verdict(&a, &cov);

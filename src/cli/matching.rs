@@ -32,6 +32,10 @@ pub struct Args {
     /// Output format
     #[arg(long, value_enum, default_value = "table")]
     pub format: Format,
+    /// Reviewers' decisions (CSV: unit,code,decision,reviewer,date,note; see `aligner review`):
+    /// each reviewed pair is marked, an accepted one the engine did not propose is added
+    #[arg(long, value_name = "FILE")]
+    pub decisions: Option<PathBuf>,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
@@ -117,8 +121,11 @@ pub fn options(grade: Option<GradeRange>, subject: Option<&str>) -> CurriculumOp
 pub fn run(a: Args, ctx: &Ctx, out: &mut dyn Write) -> CmdOutcome {
     let units = read_units_warned(ctx, &a.file, a.scope.grade()?, a.scope.subject.as_deref())?;
     let lib = ctx.library()?;
-    let (_, _, al) = align_all(lib, &a.scope.request()?, &units, a.top)?;
+    let (_, _, mut al) = align_all(lib, &a.scope.request()?, &units, a.top)?;
     let c = lib.corpus()?;
+    if let Some(d) = &a.decisions {
+        super::review::apply_file(ctx, d, c, &units, &mut al)?;
+    }
     match a.format {
         Format::Table => matches::write_text(out, c, &units, &al)?,
         f => {

@@ -9,6 +9,7 @@ pub mod eval;
 pub mod frameworks;
 pub mod index;
 pub mod matching;
+pub mod review;
 pub mod search;
 pub mod show;
 
@@ -50,6 +51,7 @@ pub enum Command {
     Match(matching::Args),
     Audit(audit::Args),
     Compare(compare::Args),
+    Review(review::Args),
     Eval(eval::Args),
 }
 
@@ -213,6 +215,7 @@ pub fn run(cli: Cli, out: &mut dyn Write) -> CmdOutcome {
         Command::Match(a) => matching::run(a, &ctx, out),
         Command::Audit(a) => audit::run(a, &ctx, out),
         Command::Compare(a) => compare::run(a, &ctx, out),
+        Command::Review(a) => review::run(a, &ctx, out),
         Command::Eval(a) => eval::run(a, &ctx, out),
     };
     let outcome = match result {

@@ -31,6 +31,17 @@ pub struct AuditJson<'a> {
     pub reviews: Vec<UnitJson>,
     pub off_grade: Vec<OffGradeJson>,
     pub units: Vec<UnitCoverageJson>,
+    /// The correlation sheet's check (`--correlation`), when one was given.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub correlation: Option<super::correlation::CorrelationJson>,
+}
+
+/// A reviewed pair of a unit: `{"code", "decision", "reviewer", "date", "note"}`.
+#[derive(Debug, Serialize)]
+pub struct ReviewedPair {
+    pub code: String,
+    #[serde(flatten)]
+    pub reviewed: crate::review::Reviewed,
 }
 
 #[derive(Debug, Serialize)]
@@ -127,6 +138,9 @@ pub struct UnitCoverageJson {
     /// The verdict on each code the unit claims (as in `match`), in the order written.
     #[serde(skip_serializing_if = "Vec::is_empty")]
     pub claims: Vec<ClaimRow>,
+    /// The reviewers' decisions on this unit's matches (`--decisions`; claims carry theirs).
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub reviewed: Vec<ReviewedPair>,
 }
 
 fn unit_json(u: &Unit) -> UnitJson {
@@ -151,7 +165,7 @@ fn unaligned_lessons(units: &[Unit], al: &[UnitAlignment], cov: &Coverage) -> Ve
     for a in al {
         if a.claims
             .iter()
-            .any(|k| k.status == crate::align::ClaimStatus::Supported)
+            .any(|k| k.status == crate::align::ClaimStatus::Supported && !crate::review::is_rejected(&k.reviewed))
         {
             let mut u = Some(a.unit);
             while let Some(i) = u.filter(|&i| !supported[i]) {
@@ -245,7 +259,8 @@ pub fn build<'a>(
                 let mut s: Vec<String> = a
                     .matches
                     .iter()
-                    .filter(|m| m.score >= cov.min_score)
+                    .filter(|m| m.score >= cov.min_score || crate::review::is_accepted(&m.reviewed))
+                    .filter(|m| !crate::review::is_rejected(&m.reviewed))
                     .map(|m| code_of(c, super::coverage::counted_node(c, m.r)))
                     .collect();
                 // Two sub-standards of one standard count for it once, where it first comes.
@@ -259,9 +274,20 @@ pub fn build<'a>(
                     role: role_of(u),
                     standards: s,
                     claims: a.claims.iter().map(|k| claim_row(c, k)).collect(),
+                    reviewed: a
+                        .matches
+                        .iter()
+                        .filter_map(|m| {
+                            m.reviewed.clone().map(|reviewed| ReviewedPair {
+                                code: code_of(c, m.r),
+                                reviewed,
+                            })
+                        })
+                        .collect(),
                 }
             })
             .collect(),
+        correlation: None,
     }
 }
 
@@ -487,6 +513,13 @@ pub fn write_text<W: Write + ?Sized>(
         writeln!(out, "Claims to review")?;
         t.write_text(out)?;
     }
+    if crate::review::any_reviewed(al) {
+        writeln!(out, "Reviewed decisions")?;
+        crate::review::reviewed_table(c, units, al).write_text(out)?;
+    }
+    if let Some(cj) = &j.correlation {
+        super::correlation::write_text(out, cj)?;
+    }
     Ok(())
 }
 
@@ -611,6 +644,39 @@ pub fn write_markdown<W: Write + ?Sized>(
     }
     if let Some(l) = reviews_line(j) {
         writeln!(out, "\n{l}")?;
+    }
+    let reviewed: Vec<(&str, &str, &crate::review::Reviewed)> = j
+        .units
+        .iter()
+        .flat_map(|u| {
+            let ms = u
+                .reviewed
+                .iter()
+                .map(move |p| (u.id.as_str(), p.code.as_str(), &p.reviewed));
+            let ks = u
+                .claims
+                .iter()
+                .filter_map(move |k| k.reviewed.as_ref().map(|r| (u.id.as_str(), k.code.as_str(), r)));
+            ms.chain(ks)
+        })
+        .collect();
+    if !reviewed.is_empty() {
+        writeln!(out, "\n## Reviewed decisions\n")?;
+        let mut t = Table::new(["unit", "code", "review", "reviewer", "date", "note"]);
+        for (u, code, r) in reviewed {
+            t.row([
+                u.to_string(),
+                code.to_string(),
+                r.decision.marker().to_string(),
+                r.reviewer.clone(),
+                r.date.clone(),
+                r.note.clone(),
+            ]);
+        }
+        t.write_markdown(out)?;
+    }
+    if let Some(cj) = &j.correlation {
+        super::correlation::write_markdown(out, cj)?;
     }
     Ok(())
 }
@@ -749,6 +815,11 @@ pub fn write_jsonl<W: Write + ?Sized>(
     }
     for o in &j.off_grade {
         line(out, "off_grade", o)?;
+    }
+    if let Some(cj) = &j.correlation {
+        for ct in &cj.citations {
+            line(out, "citation", ct)?;
+        }
     }
     Ok(())
 }

@@ -14,6 +14,8 @@
 //! - A unit is *unaligned* when neither it nor any entry under it (a chapter's lessons) reaches
 //!   `min_score` for any standard.
 //! - Percentages are covered / counted standards x 100, rounded to one decimal.
+//! - Reviewed pairs ([`crate::review`]): a rejected match or claim does not count at all; an
+//!   accepted one covers its standard whatever its score.
 
 use crate::align::scope::{strand_of, Strands};
 use crate::align::{ClaimStatus, UnitAlignment};
@@ -57,7 +59,8 @@ pub struct StandardCoverage {
     /// Units that address it (score >= WEAK_FLOOR, or a supported claim), best first:
     /// (unit position, score).
     pub units: Vec<(usize, f32)>,
-    /// Some unit claims it and its text supports the claim.
+    /// Some unit claims it and its text supports the claim, or a reviewer accepted a unit's
+    /// match or claim of it.
     pub claimed: bool,
     /// Emphasis: the lessons that address it with at least the minimum score or a supported
     /// claim (see [`super::emphasis`]), in the units' order.
@@ -194,17 +197,20 @@ pub fn compute(
         .collect();
     let mut unit_best = vec![0f32; units.len()];
     for a in al {
-        for m in &a.matches {
-            unit_best[a.unit] = unit_best[a.unit].max(m.score);
+        for m in a.matches.iter().filter(|m| !crate::review::is_rejected(&m.reviewed)) {
+            let accepted = crate::review::is_accepted(&m.reviewed);
+            let score = if accepted { m.score.max(min_score) } else { m.score };
+            unit_best[a.unit] = unit_best[a.unit].max(score);
             let Some(&i) = pos.get(&counted_node(c, m.r)) else {
                 continue;
             };
             let sc = &mut cov[i];
             sc.best = sc.best.max(m.score);
-            if m.score >= min_score {
+            sc.claimed |= accepted;
+            if m.score >= min_score || accepted {
                 sc.lessons.push(a.unit);
             }
-            if m.score >= WEAK_FLOOR {
+            if m.score >= WEAK_FLOOR || accepted {
                 match sc.units.iter_mut().find(|(u, _)| *u == a.unit) {
                     Some(x) => x.1 = x.1.max(m.score),
                     None => sc.units.push((a.unit, m.score)),
@@ -215,7 +221,11 @@ pub fn compute(
     // A claim the unit's text supports counts too: the publisher says the unit teaches it and the
     // text agrees.
     for a in al {
-        for ch in a.claims.iter().filter(|ch| ch.status == ClaimStatus::Supported) {
+        let counts = |ch: &&crate::align::ClaimCheck| {
+            !crate::review::is_rejected(&ch.reviewed)
+                && (ch.status == ClaimStatus::Supported || crate::review::is_accepted(&ch.reviewed))
+        };
+        for ch in a.claims.iter().filter(counts) {
             for r in &ch.resolved {
                 let Some(&i) = pos.get(&counted_node(c, *r)) else {
                     continue;

@@ -45,6 +45,9 @@ pub struct MatchRow {
     /// Words and phrases the unit shares with the standard and its headings.
     pub evidence: Vec<String>,
     pub text: String,
+    /// A reviewer's decision on the pair (`--decisions`).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub reviewed: Option<crate::review::Reviewed>,
 }
 
 #[derive(Debug, Serialize)]
@@ -59,6 +62,9 @@ pub struct ClaimRow {
     pub score: Option<f32>,
     #[serde(skip_serializing_if = "Vec::is_empty")]
     pub suggestions: Vec<String>,
+    /// A reviewer's decision on the claim (`--decisions`).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub reviewed: Option<crate::review::Reviewed>,
 }
 
 /// One line of `aligner match --format jsonl`.
@@ -95,6 +101,7 @@ pub fn match_row(c: &Corpus, m: &Match) -> MatchRow {
         standard: part_of(c, m.r),
         evidence: m.evidence.clone(),
         text: c.standard(m.r).text.clone(),
+        reviewed: m.reviewed.clone(),
     }
 }
 
@@ -105,6 +112,7 @@ pub fn claim_row(c: &Corpus, k: &ClaimCheck) -> ClaimRow {
         resolved: k.resolved.iter().map(|r| code_of(c, *r)).collect(),
         score: k.score.map(round3),
         suggestions: k.suggestions.clone(),
+        reviewed: k.reviewed.clone(),
     }
 }
 
@@ -153,9 +161,11 @@ pub fn unit_name(u: &Unit) -> String {
 }
 
 /// CSV: one row per unit and suggested standard (a unit with no match gets one row with empty
-/// match columns); claims in their own columns on the unit's first row.
+/// match columns); claims in their own columns on the unit's first row. A `reviewed` column
+/// (`accept`, `reject`) closes each row when some pair was reviewed.
 pub fn csv_table(reports: &[UnitReport]) -> Table {
-    let mut t = Table::new([
+    let reviewed = reports.iter().any(|r| r.matches.iter().any(|m| m.reviewed.is_some()));
+    let mut headers = vec![
         "unit_id",
         "unit_title",
         "rank",
@@ -166,7 +176,21 @@ pub fn csv_table(reports: &[UnitReport]) -> Table {
         "evidence",
         "claims",
         "unit_page",
-    ]);
+    ];
+    if reviewed {
+        headers.push("reviewed");
+    }
+    let mut t = Table::new(headers);
+    let cells = |mut row: Vec<String>, m: Option<&MatchRow>| {
+        if reviewed {
+            row.push(
+                m.and_then(|m| m.reviewed.as_ref())
+                    .map_or("", |r| r.decision.as_str())
+                    .to_string(),
+            );
+        }
+        row
+    };
     for r in reports {
         let claims = r
             .claims
@@ -175,32 +199,38 @@ pub fn csv_table(reports: &[UnitReport]) -> Table {
             .collect::<Vec<_>>()
             .join(" ");
         if r.matches.is_empty() {
-            t.row([
-                r.unit.id.clone(),
-                r.unit.title.clone(),
-                String::new(),
-                String::new(),
-                String::new(),
-                String::new(),
-                String::new(),
-                String::new(),
-                claims.clone(),
-                r.unit.page.clone().unwrap_or_default(),
-            ]);
+            t.row(cells(
+                vec![
+                    r.unit.id.clone(),
+                    r.unit.title.clone(),
+                    String::new(),
+                    String::new(),
+                    String::new(),
+                    String::new(),
+                    String::new(),
+                    String::new(),
+                    claims.clone(),
+                    r.unit.page.clone().unwrap_or_default(),
+                ],
+                None,
+            ));
         }
         for (i, m) in r.matches.iter().enumerate() {
-            t.row([
-                r.unit.id.clone(),
-                r.unit.title.clone(),
-                (i + 1).to_string(),
-                m.code.clone(),
-                m.framework.clone(),
-                format!("{:.3}", m.score),
-                m.strength.to_string(),
-                m.evidence.join("; "),
-                if i == 0 { claims.clone() } else { String::new() },
-                r.unit.page.clone().unwrap_or_default(),
-            ]);
+            t.row(cells(
+                vec![
+                    r.unit.id.clone(),
+                    r.unit.title.clone(),
+                    (i + 1).to_string(),
+                    m.code.clone(),
+                    m.framework.clone(),
+                    format!("{:.3}", m.score),
+                    m.strength.to_string(),
+                    m.evidence.join("; "),
+                    if i == 0 { claims.clone() } else { String::new() },
+                    r.unit.page.clone().unwrap_or_default(),
+                ],
+                Some(m),
+            ));
         }
     }
     t
@@ -221,7 +251,10 @@ pub fn write_text<W: Write + ?Sized>(out: &mut W, c: &Corpus, units: &[Unit], al
             t.row([
                 code_of(c, m.r),
                 format!("{:.2}", m.score),
-                m.strength.as_str().to_string(),
+                match &m.reviewed {
+                    Some(r) => format!("{} {}", m.strength.as_str(), r.decision.marker()),
+                    None => m.strength.as_str().to_string(),
+                },
                 clip(&m.evidence.join(", "), 60),
             ]);
         }
@@ -241,9 +274,14 @@ pub fn write_text<W: Write + ?Sized>(out: &mut W, c: &Corpus, units: &[Unit], al
                 }
                 _ => k.score.map(|s| format!(" (score {s:.2})")).unwrap_or_default(),
             };
+            let review = k
+                .reviewed
+                .as_ref()
+                .map(|r| format!(" {}", r.decision.marker()))
+                .unwrap_or_default();
             writeln!(
                 out,
-                "  claim {}: {}{}",
+                "  claim {}: {}{}{review}",
                 k.claimed,
                 k.status.as_str().replace('_', " "),
                 detail

@@ -6,6 +6,7 @@
 
 pub mod audit;
 pub mod compare;
+pub mod correlation;
 pub mod coverage;
 pub mod emphasis;
 pub mod matches;

@@ -9,6 +9,7 @@
 //! [`read_input`] also reads standard input (the argument `-`), and [`read_many`] reads several
 //! inputs into one list, as `audit` does.
 
+pub mod correlation;
 pub mod toc;
 pub mod units;
 
