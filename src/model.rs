@@ -862,14 +862,20 @@ mod tests {
             ("Grades 6–8", "6-8"),
         ] {
             assert_eq!(
-                GradeRange::parse_user(s, "--grade").map(|g| g.to_string()).ok().as_deref(),
+                GradeRange::parse_user(s, "--grade")
+                    .map(|g| g.to_string())
+                    .ok()
+                    .as_deref(),
                 Some(want),
                 "{s}"
             );
         }
         for bad in ["", "thirteenth", "Grade 13", "5.5", "grade", "fifthh", "8-5", "Algebra"] {
             let e = GradeRange::parse_user(bad, "--grade").unwrap_err().to_string();
-            assert!(e.contains("--grade") && e.contains("fifth") && e.contains("Pre-K"), "{bad}: {e}");
+            assert!(
+                e.contains("--grade") && e.contains("fifth") && e.contains("Pre-K"),
+                "{bad}: {e}"
+            );
         }
     }
 

@@ -8,9 +8,11 @@ use std::io::Write;
 
 /// Print a completion script for a shell.
 #[derive(Debug, ClapArgs)]
-#[command(after_help = "Examples:\n  aligner completions bash > ~/.local/share/bash-completion/completions/aligner\n  \
+#[command(
+    after_help = "Examples:\n  aligner completions bash > ~/.local/share/bash-completion/completions/aligner\n  \
 aligner completions zsh > ~/.zfunc/_aligner   # with fpath+=~/.zfunc before compinit\n  \
-aligner completions fish > ~/.config/fish/completions/aligner.fish")]
+aligner completions fish > ~/.config/fish/completions/aligner.fish"
+)]
 pub struct Args {
     /// The shell: bash, zsh, fish, powershell or elvish
     #[arg(value_enum)]

@@ -145,7 +145,10 @@ pub fn run(a: Args, ctx: &Ctx, out: &mut dyn Write) -> CmdOutcome {
         }
         t.write_text(out)?;
         if any_components {
-            writeln!(out, "N + M: N standards and M components (sub-standards such as 4.NF.B.3a).")?;
+            writeln!(
+                out,
+                "N + M: N standards and M components (sub-standards such as 4.NF.B.3a)."
+            )?;
             writeln!(out, "Subjects and heading counts: --format md, csv or json.")?;
         }
         // Where they came from, below the table (a path is too wide for a column).

@@ -351,11 +351,7 @@ pub fn audit_page(c: &Corpus, j: &AuditJson, cov: &Coverage, al: &[UnitAlignment
         let _ = writeln!(b, "<li><span class=\"n\">{}</span>{}</li>", escape(&n), escape(what));
     };
     figure(&mut b, format!("{:.1}%", s.coverage_pct), "of the standards covered");
-    figure(
-        &mut b,
-        format!("{} of {}", s.covered, s.standards),
-        "standards covered",
-    );
+    figure(&mut b, format!("{} of {}", s.covered, s.standards), "standards covered");
     figure(&mut b, s.weak.to_string(), "weak (addressed below the minimum score)");
     figure(&mut b, s.gaps.to_string(), "gaps (nothing addresses them)");
     figure(&mut b, s.units.to_string(), "units read");
@@ -483,7 +479,8 @@ otherwise it is a <em>gap</em>.</p>",
         b.push_str(&table(&["unit", "title", "page", "where"], &rows));
     }
     if !j.reviews.is_empty() {
-        let _ = writeln!(
+        let _ =
+            writeln!(
             b,
             "<p class=\"note\">{} reviews and assessments are not counted among the units aligned to nothing: {}.</p>",
             j.reviews.len(),
@@ -525,9 +522,9 @@ the unit shares with the standard.</p>",
     for a in al {
         let u = &units[a.unit];
         let counted = a.matches.iter().filter(|m| m.score >= cov.min_score).count();
-        let _ = write!(
+        let _ = writeln!(
             b,
-            "<details><summary>{} <span class=\"muted\">— {} match{} counted{}</span></summary>\n",
+            "<details><summary>{} <span class=\"muted\">— {} match{} counted{}</span></summary>",
             escape(&unit_label(u)),
             counted,
             if counted == 1 { "" } else { "es" },
@@ -536,7 +533,13 @@ the unit shares with the standard.</p>",
             } else {
                 format!(
                     ", claims {}",
-                    escape(&a.claims.iter().map(|k| k.claimed.as_str()).collect::<Vec<_>>().join(", "))
+                    escape(
+                        &a.claims
+                            .iter()
+                            .map(|k| k.claimed.as_str())
+                            .collect::<Vec<_>>()
+                            .join(", ")
+                    )
                 )
             }
         );
@@ -560,7 +563,10 @@ the unit shares with the standard.</p>",
                     )
                 })
                 .collect();
-            b.push_str(&table(&["standard", "score", "strength", "evidence", "statement"], &rows));
+            b.push_str(&table(
+                &["standard", "score", "strength", "evidence", "statement"],
+                &rows,
+            ));
         }
         if !a.claims.is_empty() {
             let rows: Vec<String> = a
@@ -618,17 +624,25 @@ mod tests {
             ],
         }];
         let h = heatmap("cap", "domain", &["4".into(), "5".into(), "6".into()], &rows);
-        assert!(h.contains("<td class=\"cell b4\">85%<br><small>17 of 20</small></td>"), "{h}");
+        assert!(
+            h.contains("<td class=\"cell b4\">85%<br><small>17 of 20</small></td>"),
+            "{h}"
+        );
         assert!(h.contains("<td class=\"cell na\">—</td>"));
         assert!(h.contains("cell b0\">10%"));
         assert!(h.contains("Fractions &lt;&amp;&gt;"));
         assert!(h.contains("class=\"legend\""));
         // Missing cells at the end of a short row are empty cells, not a short row.
-        let short = heatmap("c", "d", &["a".into(), "b".into()], &[HeatRow {
-            key: "k".into(),
-            label: String::new(),
-            cells: vec![],
-        }]);
+        let short = heatmap(
+            "c",
+            "d",
+            &["a".into(), "b".into()],
+            &[HeatRow {
+                key: "k".into(),
+                label: String::new(),
+                cells: vec![],
+            }],
+        );
         assert_eq!(short.matches("cell na").count(), 2);
     }
 

@@ -242,6 +242,8 @@ mod tests {
         // At natural width every cell is on one line.
         let r = sample().render_natural();
         assert_eq!(r.lines().count(), 2 + 3 + 1);
-        assert!(r.contains("Understand a fraction a/b with a > 1 as a sum of fractions 1/b, and decompose it in more than one way"));
+        assert!(r.contains(
+            "Understand a fraction a/b with a > 1 as a sum of fractions 1/b, and decompose it in more than one way"
+        ));
     }
 }

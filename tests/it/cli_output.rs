@@ -467,7 +467,12 @@ fn tables_keep_codes_whole_within_80_columns() {
         assert!(table.contains(&format!("│ {id} ")), "{id} broken:\n{table}");
     }
     assert!(table.lines().all(|l| l.chars().count() <= 80), "{table}");
-    let audit = stdout_of(aligner().arg("audit").arg(example("grade4-math-toc.txt")).env("COLUMNS", "80"));
+    let audit = stdout_of(
+        aligner()
+            .arg("audit")
+            .arg(example("grade4-math-toc.txt"))
+            .env("COLUMNS", "80"),
+    );
     let mut lines = audit.lines();
     for _ in 0..2 {
         let l = lines.next().unwrap();

@@ -76,7 +76,9 @@ fn assert_self_contained(html: &str, text_may_name_urls: bool) {
     while let Some(i) = rest.find('<') {
         let end = rest[i..].find('>').map(|e| i + e).unwrap_or(rest.len());
         let tag = &rest[i..end];
-        for bad in ["src=", "<script", "<link", "<iframe", "<object", "<embed", "http:", "https:"] {
+        for bad in [
+            "src=", "<script", "<link", "<iframe", "<object", "<embed", "http:", "https:",
+        ] {
             assert!(!tag.contains(bad), "a tag holds {bad:?}: {tag}");
         }
         if let Some(h) = tag.find("href=") {
@@ -97,7 +99,11 @@ fn assert_self_contained(html: &str, text_may_name_urls: bool) {
 fn audit_html_is_well_formed_self_contained_and_complete() {
     let file = example("grade4-math-toc.txt");
     let html = html_of(&file, &[]);
-    assert!(html.starts_with("<!DOCTYPE html>\n<html lang=\"en\">"), "{}", &html[..80]);
+    assert!(
+        html.starts_with("<!DOCTYPE html>\n<html lang=\"en\">"),
+        "{}",
+        &html[..80]
+    );
     let seen = check_balanced(&html).unwrap_or_else(|e| panic!("{e}"));
     for el in ["html", "head", "title", "style", "body", "table", "details", "summary"] {
         assert!(seen.iter().any(|s| s == el), "no <{el}>");
@@ -124,16 +130,27 @@ fn audit_html_is_well_formed_self_contained_and_complete() {
         let row = &row[..row.find("</tr>").unwrap()];
         let (n, of) = (d["covered"].as_u64().unwrap(), d["standards"].as_u64().unwrap());
         assert!(row.contains(&format!("{n} of {of}")), "{key}: {row}");
-        assert!(row.contains(&format!("{:.0}%", d["pct"].as_f64().unwrap())), "{key}: {row}");
+        assert!(
+            row.contains(&format!("{:.0}%", d["pct"].as_f64().unwrap())),
+            "{key}: {row}"
+        );
     }
     assert!(html.contains("class=\"legend\""));
     // Every gap of the JSON is in the gap section, and the gap section holds nothing else.
     let gaps_at = html.find("<section id=\"gaps\">").unwrap();
     let gaps = &html[gaps_at..gaps_at + html[gaps_at..].find("</section>").unwrap()];
-    let codes: Vec<&str> = j["gaps"].as_array().unwrap().iter().map(|g| g.as_str().unwrap()).collect();
+    let codes: Vec<&str> = j["gaps"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|g| g.as_str().unwrap())
+        .collect();
     assert!(!codes.is_empty());
     for code in &codes {
-        assert!(gaps.contains(&format!("<td class=\"code\">{code}</td>")), "{code} not in the gaps");
+        assert!(
+            gaps.contains(&format!("<td class=\"code\">{code}</td>")),
+            "{code} not in the gaps"
+        );
     }
     let gap_table = &gaps[..gaps.find("</table>").unwrap()];
     assert_eq!(gap_table.matches("<tr>").count(), codes.len() + 1);
@@ -150,10 +167,18 @@ fn hostile_titles_are_escaped() {
     let html = html_of(&data("html/hostile-units.csv"), &["--framework", "ccss-math"]);
     check_balanced(&html).unwrap_or_else(|e| panic!("{e}"));
     assert_self_contained(&html, true);
-    for raw in ["<script>alert", "<b>bold", "<img ", "</details></table></section> <b>", "<style>@import"] {
+    for raw in [
+        "<script>alert",
+        "<b>bold",
+        "<img ",
+        "</details></table></section> <b>",
+        "<style>@import",
+    ] {
         assert!(!html.contains(raw), "{raw:?} is not escaped");
     }
-    assert!(html.contains("Fractions &lt;script&gt;alert(&quot;x&quot;)&lt;/script&gt; &amp; &quot;equivalent&quot; fractions"));
+    assert!(html.contains(
+        "Fractions &lt;script&gt;alert(&quot;x&quot;)&lt;/script&gt; &amp; &quot;equivalent&quot; fractions"
+    ));
     assert!(html.contains("Class picnic &#39;menu&#39; &lt;img src=http://evil.example/x.png&gt;"));
     // Only the page's own <style>, nothing from a title.
     assert_eq!(html.matches("<style>").count(), 1);

@@ -30,8 +30,15 @@ fn widest(out: &str) -> usize {
 #[test]
 fn columns_sets_the_width_and_words_stay_whole() {
     let mut cmd = aligner();
-    cmd.args(["search", "add and subtract fractions with like denominators", "--grade", "4", "-n", "5"])
-        .env("COLUMNS", "70");
+    cmd.args([
+        "search",
+        "add and subtract fractions with like denominators",
+        "--grade",
+        "4",
+        "-n",
+        "5",
+    ])
+    .env("COLUMNS", "70");
     let out = stdout_of(&mut cmd);
     // (At 60 the table would be 65 wide: its codes and longest word, `multiplication`, need it.)
     assert!(widest(&out) <= 70, "wider than 70:\n{out}");
@@ -50,7 +57,14 @@ fn columns_sets_the_width_and_words_stay_whole() {
         .as_array()
         .unwrap()
         .iter()
-        .flat_map(|r| r["text"].as_str().unwrap().split_whitespace().map(String::from).collect::<Vec<_>>())
+        .flat_map(|r| {
+            r["text"]
+                .as_str()
+                .unwrap()
+                .split_whitespace()
+                .map(String::from)
+                .collect::<Vec<_>>()
+        })
         .collect();
     let rows = cells(&out);
     assert!(rows.len() > 5, "{out}");
@@ -161,14 +175,21 @@ fn frameworks_reads_well_at_80_columns() {
     let words: Vec<String> = fws
         .iter()
         .flat_map(|f| {
-            format!("{} ({})", f["title"].as_str().unwrap(), f["jurisdiction"].as_str().unwrap())
-                .split_whitespace()
-                .map(String::from)
-                .collect::<Vec<_>>()
+            format!(
+                "{} ({})",
+                f["title"].as_str().unwrap(),
+                f["jurisdiction"].as_str().unwrap()
+            )
+            .split_whitespace()
+            .map(String::from)
+            .collect::<Vec<_>>()
         })
         .collect();
     for w in rows[1..].iter().flat_map(|r| r[1].split_whitespace()) {
-        assert!(words.iter().any(|x| x == w || x.starts_with(w) && w.ends_with(')')), "{w:?} cut:\n{out}");
+        assert!(
+            words.iter().any(|x| x == w || x.starts_with(w) && w.ends_with(')')),
+            "{w:?} cut:\n{out}"
+        );
     }
     // A title wraps onto at most four lines (the longest, CCSS ELA's, is 130 characters).
     let mut lines_per_row = Vec::new();
@@ -201,13 +222,28 @@ fn every_command_reads_the_same_grade_spellings() {
         assert_eq!(r["grades"], serde_json::json!(["5"]), "{r}");
     }
     let units = data("audit/riverside-units.csv");
-    let m = json_of(riverside().arg("match").arg(&units).args(["--grade", "Grade 4", "--format", "json"]));
+    let m = json_of(
+        riverside()
+            .arg("match")
+            .arg(&units)
+            .args(["--grade", "Grade 4", "--format", "json"]),
+    );
     assert_eq!(m["units"][0]["unit"]["grade"], "4");
     for spelling in ["grade4", "4th", "fourth", "Grade 4-4"] {
-        let a = json_of(riverside().arg("audit").arg(&units).args(["--grade", spelling, "--format", "json"]));
+        let a = json_of(
+            riverside()
+                .arg("audit")
+                .arg(&units)
+                .args(["--grade", spelling, "--format", "json"]),
+        );
         assert_eq!(a["scope"]["grades"], "4", "{spelling}");
     }
-    let a = json_of(riverside().arg("audit").arg(&units).args(["--grade", "3–5", "--format", "json"]));
+    let a = json_of(
+        riverside()
+            .arg("audit")
+            .arg(&units)
+            .args(["--grade", "3–5", "--format", "json"]),
+    );
     assert_eq!(a["scope"]["grades"], "3-5");
     for cmd in ["search", "match", "audit"] {
         let mut c = riverside();
@@ -220,7 +256,9 @@ fn every_command_reads_the_same_grade_spellings() {
         c.args(["--grade", "fifthish"])
             .assert()
             .code(2)
-            .stderr(predicate::str::contains("--grade \"fifthish\" is not a grade or grade band"))
+            .stderr(predicate::str::contains(
+                "--grade \"fifthish\" is not a grade or grade band",
+            ))
             .stderr(predicate::str::contains("Kindergarten, Pre-K"));
     }
 }
