@@ -221,3 +221,43 @@ fn renders_in_headless_chromium() {
     // Text, table rules and the heatmap's colours: well above a blank page's none.
     assert!(dark * 100 > total * 2, "{dark} of {total} pixels not white");
 }
+
+/// Over several grades the heatmap has a column per grade and a row per strand, and each cell is
+/// the JSON's count of covered standards of that strand and grade.
+#[test]
+fn heatmap_cells_count_strand_by_grade() {
+    let file = data("curriculum/g7-ela-anthology-toc.txt");
+    let args = ["--framework", "ccss-ela", "--grade", "6-8"];
+    let html = html_of(&file, &args);
+    let j = json_of(aligner().arg("audit").arg(&file).args(args).args(["--format", "json"]));
+    let heat = &html[html.find("<table class=\"heatmap\">").expect("heatmap")..];
+    let heat = &heat[..heat.find("</table>").unwrap()];
+    assert!(heat.contains("by strand and grade"), "{heat}");
+    for g in ["6", "7", "8"] {
+        assert!(heat.contains(&format!(">grade {g}</th>")), "{heat}");
+    }
+    // (strand, grade) -> (covered, counted), from the JSON's standards.
+    let mut tally: std::collections::BTreeMap<(String, String), (u64, u64)> = Default::default();
+    for s in j["standards"].as_array().unwrap() {
+        let code = s["code"].as_str().unwrap();
+        let strand = code.split('.').next().unwrap().to_string();
+        let t = tally
+            .entry((strand, s["grades"].as_str().unwrap().to_string()))
+            .or_default();
+        t.1 += 1;
+        t.0 += u64::from(s["status"] == "covered");
+    }
+    assert!(tally.len() >= 15, "{tally:?}");
+    for strand in ["RL", "RI", "W", "SL", "L"] {
+        let row = &heat[heat
+            .find(&format!("<strong>{strand}</strong>"))
+            .unwrap_or_else(|| panic!("{strand}"))..];
+        let row = &row[..row.find("</tr>").unwrap()];
+        let cells: Vec<&str> = row.split("<td ").skip(1).collect();
+        assert_eq!(cells.len(), 3, "{row}");
+        for (cell, g) in cells.iter().zip(["6", "7", "8"]) {
+            let (n, d) = tally[&(strand.to_string(), g.to_string())];
+            assert!(cell.contains(&format!("{n} of {d}")), "{strand} grade {g}: {cell}");
+        }
+    }
+}
