@@ -1,7 +1,8 @@
 //! HTML reports: one self-contained page (inline CSS, no script, no network resource) that reads on
 //! screen and prints on paper. The building blocks are public for other reports: [`escape`],
 //! [`page`], [`heatmap`] (rows x columns of optional percentages, coloured, figures written in
-//! the cells, with a legend) and [`pct_cell`]; [`write_audit`] is `aligner audit --format html`.
+//! the cells, with a legend), [`pct_cell`], [`table`] and [`td`]; [`write_audit`] is `aligner
+//! audit --format html`.
 //!
 //! The output is deterministic: it holds nothing that does not come from the inputs (no date).
 
@@ -32,7 +33,8 @@ pub fn escape(s: &str) -> String {
 }
 
 /// The page's style: readable on screen, on paper without backgrounds (every figure is written),
-/// sections on their own pages, table rows never split across pages.
+/// sections on their own pages, table rows never split across pages, and every collapsed unit
+/// printed open.
 const CSS: &str = r#"
 :root { --fg: #1a1a1a; --muted: #555; --rule: #c8c8c8; }
 * { box-sizing: border-box; }
@@ -81,6 +83,7 @@ footer { margin-top: 2rem; color: var(--muted); font-size: .85em; }
   th { background: none; }
   .b0, .b1, .b2, .b3, .b4 { -webkit-print-color-adjust: exact; print-color-adjust: exact; }
   details { border: none; padding: 0; }
+  details::details-content { content-visibility: visible; display: block; }
   details > summary { font-weight: 600; list-style: none; }
   footer { display: none; }
 }
@@ -261,8 +264,8 @@ fn rollup_table(rows: &[Rollup], key: &str) -> String {
     s
 }
 
-/// A table from a header and rows of cells already rendered as `<td>`s.
-fn table(headers: &[&str], rows: &[String]) -> String {
+/// A table from a header (escaped here) and rows of cells already rendered as `<td>`s ([`td`]).
+pub fn table(headers: &[&str], rows: &[String]) -> String {
     let mut s = String::from("<table>\n<thead><tr>");
     for h in headers {
         let _ = write!(s, "<th>{}</th>", escape(h));
@@ -275,7 +278,8 @@ fn table(headers: &[&str], rows: &[String]) -> String {
     s
 }
 
-fn td(class: &str, text: &str) -> String {
+/// A table cell holding `text` (escaped here), with a class (`code`, `num`, `text` or none).
+pub fn td(class: &str, text: &str) -> String {
     if class.is_empty() {
         format!("<td>{}</td>", escape(text))
     } else {

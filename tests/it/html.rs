@@ -109,7 +109,12 @@ fn audit_html_is_well_formed_self_contained_and_complete() {
         assert!(seen.iter().any(|s| s == el), "no <{el}>");
     }
     assert_self_contained(&html, false);
-    assert!(html.contains("@media print"));
+    // On paper: a page per section, rows not split, the collapsed units printed open.
+    let print = &html[html.find("@media print").expect("a print style")..];
+    for rule in ["break-before: page", "break-inside: avoid", "details::details-content"] {
+        assert!(html.contains(rule), "no {rule}");
+    }
+    assert!(print.contains("details::details-content { content-visibility: visible"));
     // The heatmap: one coloured cell per domain of grade 4, with its figure written.
     let j = json_of(aligner().arg("audit").arg(&file).args(["--format", "json"]));
     let domains = j["rollup"]
