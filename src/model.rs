@@ -70,6 +70,9 @@ impl Grade {
             | "infant and toddler" => return Some(Grade::IT),
             _ => {}
         }
+        if let Some(n) = grade_word(t) {
+            return Some(Grade(n));
+        }
         let level = t.strip_prefix("level").map(str::trim).unwrap_or(t);
         if let [c @ b'a'..=b'e'] = level.as_bytes() {
             return Some(Grade(Self::LEVEL_A.0 + (c - b'a') as i8));
@@ -141,6 +144,27 @@ impl TryFrom<String> for Grade {
         Grade::parse(&s).ok_or_else(|| format!("not a grade: {s:?}"))
     }
 }
+
+/// A grade spelled as a word: `fifth`, `five` (grades 1 to 12).
+pub fn grade_word(t: &str) -> Option<i8> {
+    const ORDINALS: [&str; 12] = [
+        "first", "second", "third", "fourth", "fifth", "sixth", "seventh", "eighth", "ninth", "tenth", "eleventh",
+        "twelfth",
+    ];
+    const CARDINALS: [&str; 12] = [
+        "one", "two", "three", "four", "five", "six", "seven", "eight", "nine", "ten", "eleven", "twelve",
+    ];
+    let t = t.trim().to_ascii_lowercase();
+    ORDINALS
+        .iter()
+        .position(|w| *w == t)
+        .or_else(|| CARDINALS.iter().position(|w| *w == t))
+        .map(|i| i as i8 + 1)
+}
+
+/// The spellings of a grade or band that every command and reader accepts (for error messages).
+pub const GRADE_SPELLINGS: &str = "5, Grade 5, grade5, 5th, fifth, K, Kindergarten, Pre-K, PK, K-2, 3-5, 6–8, \
+Grades 6-8, Grade 5-6, MS, HS, 9-12, high school, or a list such as 4,5";
 
 /// What separates the grades of a list: `K,1,2`, `K;1;2`, `K|1`, `3/4`.
 const LIST_SEPARATORS: [char; 4] = [',', ';', '|', '/'];
@@ -215,6 +239,16 @@ impl GradeRange {
             }
         }
         GradeRange::parse_band(t)
+    }
+
+    /// [`GradeRange::parse`] for what a person typed: `what` names where it came from (`--grade`),
+    /// and the error lists the accepted spellings.
+    pub fn parse_user(s: &str, what: &str) -> Result<GradeRange, crate::error::Error> {
+        GradeRange::parse(s).ok_or_else(|| {
+            crate::error::Error::Usage(format!(
+                "{what} {s:?} is not a grade or grade band (accepted: {GRADE_SPELLINGS})"
+            ))
+        })
     }
 
     /// A band, a list or a high-school domain (the part of [`GradeRange::parse`] after a `Grades`
@@ -799,6 +833,50 @@ mod tests {
 
     fn range(s: &str) -> Option<String> {
         GradeRange::parse(s).map(|r| r.to_string())
+    }
+
+    /// The spellings a person types, each with what it means; anything else is refused with the
+    /// accepted spellings in the message.
+    #[test]
+    fn user_grade_spellings() {
+        for (s, want) in [
+            ("5", "5"),
+            ("Grade 5", "5"),
+            ("grade5", "5"),
+            ("5th", "5"),
+            ("fifth", "5"),
+            ("Fifth Grade", "5"),
+            ("grade five", "5"),
+            ("twelfth", "12"),
+            ("K", "K"),
+            ("Kindergarten", "K"),
+            ("Pre-K", "PK"),
+            ("PK", "PK"),
+            ("K-2", "K-2"),
+            ("3-5", "3-5"),
+            ("6–8", "6-8"),
+            ("HS", "9-12"),
+            ("9-12", "9-12"),
+            ("high school", "9-12"),
+            ("Grade 5-6", "5-6"),
+            ("Grades 6–8", "6-8"),
+        ] {
+            assert_eq!(
+                GradeRange::parse_user(s, "--grade")
+                    .map(|g| g.to_string())
+                    .ok()
+                    .as_deref(),
+                Some(want),
+                "{s}"
+            );
+        }
+        for bad in ["", "thirteenth", "Grade 13", "5.5", "grade", "fifthh", "8-5", "Algebra"] {
+            let e = GradeRange::parse_user(bad, "--grade").unwrap_err().to_string();
+            assert!(
+                e.contains("--grade") && e.contains("fifth") && e.contains("Pre-K"),
+                "{bad}: {e}"
+            );
+        }
     }
 
     /// Every spelling that one of the former grade parsers took (`Grade::parse`,

@@ -71,6 +71,9 @@ pub enum Format {
     Csv,
     /// Markdown for a committee's minutes
     Md,
+    /// One self-contained HTML page (heatmap, roll-ups, gaps, claims, each unit's matches) that
+    /// prints on paper
+    Html,
 }
 
 pub fn run(a: Args, ctx: &Ctx, out: &mut dyn Write) -> CmdOutcome {
@@ -141,6 +144,7 @@ pub fn run(a: Args, ctx: &Ctx, out: &mut dyn Write) -> CmdOutcome {
         Format::Csv => audit::csv_table(c, &cov, &units).write_csv(out),
         Format::Md => audit::write_markdown(out, c, &j, &cov, &al, &units),
         Format::Table => audit::write_text(out, c, &j, &cov, &al, &units),
+        Format::Html => aligner::report::html::write_audit(out, c, &j, &cov, &al, &units),
     }
     .and_then(|()| out.flush());
     let outcome = match verdict {

@@ -119,27 +119,38 @@ pub fn run(a: Args, ctx: &Ctx, out: &mut dyn Write) -> CmdOutcome {
     let standards = |fw: &Framework| count(fw, &|k| k.is_alignable() && k != Kind::Component);
     let components = |fw: &Framework| count(fw, &|k| k == Kind::Component);
     if a.format == Format::Table {
-        // For 80 columns: the jurisdiction joins the title, the heading count is left to the
-        // other formats.
-        // (The subject wraps at its hyphen: `early-learning`.)
-        let mut t =
-            Table::new(["id", "title", "subject", "grades", "standards", "components"]).wrap(["title", "subject"]);
+        // For 80 columns: the jurisdiction joins the title, the subject and the heading count are
+        // left to the other formats, and a framework's components (sub-standards) join its
+        // standards' count (`385 + 124`), so the title has half the width and wraps between words.
+        let mut t = Table::new(["id", "title", "grades", "standards"]).wrap(["title"]);
+        let mut any_components = false;
         for fw in fws {
             let title = if fw.jurisdiction.is_empty() || fw.title.contains(&fw.jurisdiction) {
                 fw.title.clone()
             } else {
                 format!("{} ({})", fw.title, fw.jurisdiction)
             };
+            let parts = components(fw);
+            any_components |= parts != "0";
             t.row([
                 fw.id.clone(),
                 title,
-                fw.subject.replace('-', " "),
                 grade_span(fw),
-                standards(fw),
-                components(fw),
+                if parts == "0" {
+                    standards(fw)
+                } else {
+                    format!("{} + {parts}", standards(fw))
+                },
             ]);
         }
         t.write_text(out)?;
+        if any_components {
+            writeln!(
+                out,
+                "N + M: N standards and M components (sub-standards such as 4.NF.B.3a)."
+            )?;
+            writeln!(out, "Subjects and heading counts: --format md, csv or json.")?;
+        }
         // Where they came from, below the table (a path is too wide for a column).
         let from_files: Vec<(&str, String)> = fws
             .iter()

@@ -5,6 +5,7 @@
 
 pub mod audit;
 pub mod compare;
+pub mod completions;
 pub mod eval;
 pub mod frameworks;
 pub mod index;
@@ -53,6 +54,8 @@ pub enum Command {
     Compare(compare::Args),
     Review(review::Args),
     Eval(eval::Args),
+    Completions(completions::Args),
+    Man(completions::ManArgs),
 }
 
 /// What every command may need: where the index is, and whether stderr shows progress.
@@ -217,6 +220,8 @@ pub fn run(cli: Cli, out: &mut dyn Write) -> CmdOutcome {
         Command::Compare(a) => compare::run(a, &ctx, out),
         Command::Review(a) => review::run(a, &ctx, out),
         Command::Eval(a) => eval::run(a, &ctx, out),
+        Command::Completions(a) => completions::run(a, out),
+        Command::Man(a) => completions::run_man(a, out),
     };
     let outcome = match result {
         Err(CliError::Output(e)) if is_broken_pipe(&e) => Outcome::Success,

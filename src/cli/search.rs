@@ -69,12 +69,9 @@ struct Row {
     standard: StandardView,
 }
 
+/// `--grade`: one grade parser for every command ([`GradeRange::parse_user`]).
 pub fn parse_grade(g: &str) -> Result<GradeRange, Error> {
-    GradeRange::parse(g).ok_or_else(|| {
-        Error::Usage(format!(
-            "--grade {g:?} is not a grade or band (examples: 4, K, K-5, 9-12, HS)"
-        ))
-    })
+    GradeRange::parse_user(g, "--grade")
 }
 
 pub fn run(a: Args, ctx: &Ctx, out: &mut dyn Write) -> CmdOutcome {

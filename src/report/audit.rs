@@ -479,11 +479,11 @@ pub fn write_text<W: Write + ?Sized>(
     }
     for l in &cov.levels {
         writeln!(out, "By {}", l.name())?;
-        rollup_table(&l.rows, l.name(), 60).write_text(out)?;
+        rollup_table(&l.rows, l.name(), 200).write_text(out)?;
     }
     if cov.gaps().next().is_some() {
         writeln!(out, "Gaps: standards nothing addresses")?;
-        gap_table(c, cov, 56).write_text(out)?;
+        gap_table(c, cov, 400).write_text(out)?;
     } else {
         writeln!(out, "No gaps.")?;
     }
@@ -498,7 +498,7 @@ pub fn write_text<W: Write + ?Sized>(
                 2,
                 &[
                     u.id.clone(),
-                    clip(&u.title, 40),
+                    clip(&u.title, 200),
                     u.page.clone().unwrap_or_default(),
                     u.origin.clone(),
                 ],

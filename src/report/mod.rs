@@ -9,6 +9,7 @@ pub mod compare;
 pub mod correlation;
 pub mod coverage;
 pub mod emphasis;
+pub mod html;
 pub mod matches;
 pub mod table;
 pub mod view;

@@ -1,7 +1,8 @@
 //! A plain table of strings rendered for people (comfy-table), as CSV, or as Markdown.
 //!
 //! For people, codes, ids and numbers are never broken across lines: only the columns marked as
-//! free text ([`Table::wrap`]) wrap, between words, to fit the width.
+//! free text ([`Table::wrap`]) wrap, between words, to fit the width ([`width`]); without a width
+//! (a file or a pipe) nothing wraps.
 
 use comfy_table::{presets, ColumnConstraint, ContentArrangement, Table as Comfy, Width};
 use std::io::{self, Write};
@@ -17,13 +18,24 @@ pub struct Table {
 /// Words of free text longer than this may still be broken, rather than widen the table.
 const LONGEST_UNBROKEN_WORD: usize = 24;
 
-/// Width for tables: the terminal's when stdout is one, else 80 columns.
-pub fn width() -> u16 {
-    terminal_size::terminal_size_of(std::io::stdout())
-        .map(|(w, _)| w.0)
-        .unwrap_or(80)
-        .max(40)
+/// Width for tables: the terminal's when stdout is one, else `COLUMNS` when it is a positive
+/// integer, else none: in a file or a pipe a table keeps its natural width (no wrapping), so
+/// `> report.txt` is not the 80-column version.
+pub fn width() -> Option<u16> {
+    let term = terminal_size::terminal_size_of(std::io::stdout()).map(|(w, _)| w.0);
+    width_from(term, std::env::var("COLUMNS").ok().as_deref())
 }
+
+/// [`width`] from the terminal's width and the value of `COLUMNS`.
+pub fn width_from(terminal: Option<u16>, columns: Option<&str>) -> Option<u16> {
+    terminal
+        .filter(|&w| w > 0)
+        .or_else(|| columns.and_then(|c| c.trim().parse::<u16>().ok()).filter(|&w| w > 0))
+        .map(|w| w.max(MIN_WIDTH))
+}
+
+/// Narrower widths are taken as this: a table needs some room for its borders and codes.
+const MIN_WIDTH: u16 = 40;
 
 impl Table {
     pub fn new<S: Into<String>>(headers: impl IntoIterator<Item = S>) -> Table {
@@ -59,8 +71,24 @@ impl Table {
         self.rows.push(cells.into_iter().map(Into::into).collect());
     }
 
+    /// The table for people at [`width`]: wrapped to it, or at its natural width.
     pub fn write_text<W: Write + ?Sized>(&self, out: &mut W) -> io::Result<()> {
-        writeln!(out, "{}", self.render(width()))
+        match width() {
+            Some(w) => writeln!(out, "{}", self.render(w)),
+            None => writeln!(out, "{}", self.render_natural()),
+        }
+    }
+
+    /// The table for people with every cell on one line, as wide as its cells make it.
+    pub fn render_natural(&self) -> String {
+        let mut t = Comfy::new();
+        t.load_style(presets::UTF8_FULL_CONDENSED)
+            .set_content_arrangement(ContentArrangement::Disabled)
+            .set_header(&self.headers);
+        for r in &self.rows {
+            t.add_row(r);
+        }
+        t.to_string()
     }
 
     /// The table for people, at most `width` columns wide unless its unbroken cells need more.
@@ -120,15 +148,23 @@ fn csv_io(e: csv::Error) -> io::Error {
     }
 }
 
-/// Shorten text to at most `n` characters, with an ellipsis.
+/// Shorten text to at most `n` characters, with an ellipsis, between words: a word is kept whole
+/// or left out (a single word longer than `n` is cut).
 pub fn clip(s: &str, n: usize) -> String {
     if s.chars().count() <= n {
-        s.to_string()
-    } else {
-        let mut t: String = s.chars().take(n.saturating_sub(1)).collect();
-        t.push('…');
-        t
+        return s.to_string();
     }
+    let keep: String = s.chars().take(n.saturating_sub(1)).collect();
+    let cut_mid_word = s.chars().nth(keep.chars().count()).is_some_and(|c| !c.is_whitespace());
+    let mut t = match keep.rfind(char::is_whitespace) {
+        Some(i) if cut_mid_word => keep[..i].trim_end().to_string(),
+        _ => keep.trim_end().to_string(),
+    };
+    if t.is_empty() {
+        t = keep;
+    }
+    t.push('…');
+    t
 }
 
 #[cfg(test)]
@@ -179,5 +215,35 @@ mod tests {
         }
         // At 80 columns the text wraps so the table fits.
         assert!(sample().render(80).lines().all(|l| l.chars().count() <= 80));
+    }
+
+    #[test]
+    fn clip_keeps_words_whole() {
+        assert_eq!(clip("short", 10), "short");
+        assert_eq!(clip("using visual fraction models", 20), "using visual…");
+        assert_eq!(clip("using visual fraction models", 14), "using visual…");
+        assert_eq!(clip("using visual fraction models", 13), "using visual…");
+        assert_eq!(clip("using visual fraction models", 12), "using…");
+        assert_eq!(clip("Supercalifragilistic", 6), "Super…");
+        assert_eq!(clip("a b", 2), "a…");
+        assert!(clip("éé éé éé", 5).chars().count() <= 5);
+    }
+
+    #[test]
+    fn width_is_the_terminal_then_columns_then_natural() {
+        assert_eq!(width_from(Some(120), Some("60")), Some(120));
+        assert_eq!(width_from(None, Some("60")), Some(60));
+        assert_eq!(width_from(None, Some(" 100 ")), Some(100));
+        assert_eq!(width_from(None, Some("20")), Some(MIN_WIDTH));
+        for bad in ["0", "-5", "wide", "", "99999999"] {
+            assert_eq!(width_from(None, Some(bad)), None, "{bad}");
+        }
+        assert_eq!(width_from(None, None), None);
+        // At natural width every cell is on one line.
+        let r = sample().render_natural();
+        assert_eq!(r.lines().count(), 2 + 3 + 1);
+        assert!(r.contains(
+            "Understand a fraction a/b with a > 1 as a sum of fractions 1/b, and decompose it in more than one way"
+        ));
     }
 }

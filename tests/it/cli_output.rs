@@ -455,8 +455,8 @@ fn eval_of_a_toc_counts_its_chapters_apart() {
 
 #[test]
 fn tables_keep_codes_whole_within_80_columns() {
-    // stdout is not a terminal: 80 columns.
-    let table = stdout_of(aligner().arg("frameworks"));
+    // stdout is not a terminal: COLUMNS says 80 columns.
+    let table = stdout_of(aligner().arg("frameworks").env("COLUMNS", "80"));
     let ids: Vec<String> = crate::common::json_of(aligner().args(["frameworks", "--format", "json"]))["frameworks"]
         .as_array()
         .unwrap()
@@ -467,7 +467,12 @@ fn tables_keep_codes_whole_within_80_columns() {
         assert!(table.contains(&format!("│ {id} ")), "{id} broken:\n{table}");
     }
     assert!(table.lines().all(|l| l.chars().count() <= 80), "{table}");
-    let audit = stdout_of(aligner().arg("audit").arg(example("grade4-math-toc.txt")));
+    let audit = stdout_of(
+        aligner()
+            .arg("audit")
+            .arg(example("grade4-math-toc.txt"))
+            .env("COLUMNS", "80"),
+    );
     let mut lines = audit.lines();
     for _ in 0..2 {
         let l = lines.next().unwrap();

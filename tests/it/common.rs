@@ -27,7 +27,8 @@ pub fn shipped_index() -> &'static Path {
 /// `aligner` with the shared index.
 pub fn aligner() -> Command {
     let mut c = Command::cargo_bin("aligner").unwrap();
-    c.env("ALIGNER_INDEX", shipped_index());
+    // Tables are as wide as `COLUMNS` says: the tests' own, not the caller's.
+    c.env("ALIGNER_INDEX", shipped_index()).env_remove("COLUMNS");
     c
 }
 
@@ -68,6 +69,7 @@ pub fn riverside_index() -> &'static Path {
 pub fn riverside() -> Command {
     let mut c = Command::cargo_bin("aligner").unwrap();
     c.env("ALIGNER_INDEX", riverside_index())
+        .env_remove("COLUMNS")
         .current_dir(env!("CARGO_MANIFEST_DIR"));
     c
 }

@@ -156,9 +156,9 @@ fn jsonl_errors_name_file_and_line() {
     );
     let e = err("bad.jsonl", "{\"id\": \"x\", \"title\": \"\", \"text\": \"  \"}\n");
     assert_eq!(e, "bad.jsonl:1: unit has neither a title nor a text/description");
-    let e = err("bad.jsonl", "{\"title\": \"A\", \"grade\": \"fifth\"}\n");
+    let e = err("bad.jsonl", "{\"title\": \"A\", \"grade\": \"thirteenth\"}\n");
     assert!(
-        e.starts_with("bad.jsonl:1: field `grade`: not a grade or grade band: \"fifth\""),
+        e.starts_with("bad.jsonl:1: field `grade`: not a grade or grade band: \"thirteenth\""),
         "{e}"
     );
     let e = err("bad.jsonl", "{\"title\": \"A\", \"grade\": true}\n");
@@ -194,7 +194,7 @@ fn csv_errors_name_file_and_line() {
         e.starts_with("bad.csv:1: missing required column `title` or `text`/`description`"),
         "{e}"
     );
-    let e = err("bad.csv", "id,title,grade\n1,Fractions,4\n2,Decimals,grade five\n");
+    let e = err("bad.csv", "id,title,grade\n1,Fractions,4\n2,Decimals,grade thirteen\n");
     assert!(e.starts_with("bad.csv:3: field `grade`: not a grade"), "{e}");
     let e = err("bad.csv", "id,title,text\n1,Fractions,x\n2,,\n");
     assert_eq!(e, "bad.csv:3: unit has neither a title nor a text/description");

@@ -492,7 +492,10 @@ fn build_unit(path: &Path, line: u64, pointer: Option<&str>, f: Fields) -> Resul
         Some(g) => Some(GradeRange::parse(g).ok_or_else(|| {
             Error::input(
                 at("grade"),
-                format!("field `grade`: not a grade or grade band: {g:?} (use e.g. 4, K, K-5, 6-8, HS)"),
+                format!(
+                    "field `grade`: not a grade or grade band: {g:?} (accepted: {})",
+                    crate::model::GRADE_SPELLINGS
+                ),
             )
         })?),
     };

@@ -154,7 +154,8 @@ fn is_title_line(l: &Line) -> bool {
         || find_subject(&c).is_some()
 }
 
-/// A grade named in a title line: `Grade 4`, `Grades 6-8`, `4th Grade`, `Kindergarten`. The
+/// A grade named in a title line: `Grade 4`, `Grades 6-8`, `4th Grade`, `Seventh Grade`, `Grade
+/// Five`, `Kindergarten`. The
 /// phrase found is read by [`GradeRange::parse`], the vocabulary of every reader.
 fn find_grade(s: &str) -> Option<GradeRange> {
     let toks: Vec<String> = s
@@ -174,7 +175,9 @@ fn find_grade(s: &str) -> Option<GradeRange> {
         if t == "kindergarten" {
             return GradeRange::parse(t);
         }
-        if next.is_some_and(|n| n == "grade") && t.chars().next().is_some_and(|c| c.is_ascii_digit()) {
+        if next.is_some_and(|n| n == "grade")
+            && (t.chars().next().is_some_and(|c| c.is_ascii_digit()) || crate::model::grade_word(t).is_some())
+        {
             if let Some(g) = GradeRange::parse(&format!("{t} grade")) {
                 return Some(g);
             }
