@@ -60,6 +60,8 @@ pub struct ClaimCheck {
     pub score: Option<f32>,
     /// For unknown codes: the closest existing codes.
     pub suggestions: Vec<String>,
+    /// For a claim carried through a crosswalk (`audit --via`): the code it was carried from.
+    pub via: Option<String>,
 }
 
 /// A claimed standard is supported when its score reaches this, or half the unit's best score, or
@@ -101,6 +103,7 @@ pub fn check(
                 resolved: Vec::new(),
                 score: None,
                 suggestions: corpus.codes.suggest(&corpus.frameworks, claimed, fw, 3),
+                via: None,
             });
             continue;
         }
@@ -132,6 +135,7 @@ pub fn check(
             resolved: refs.clone(),
             score: Some(best),
             suggestions: Vec::new(),
+            via: None,
         });
     }
     out

@@ -10,6 +10,7 @@ pub mod analyze;
 pub mod calibrate;
 pub mod candidates;
 pub mod claims;
+pub mod crosswalk;
 pub mod embed;
 pub mod evidence;
 pub mod features;

@@ -4,6 +4,7 @@
 //! `aligner: ...` lines.
 
 pub mod audit;
+pub mod crosswalk;
 pub mod eval;
 pub mod frameworks;
 pub mod index;
@@ -49,6 +50,7 @@ pub enum Command {
     Match(matching::Args),
     Audit(audit::Args),
     Eval(eval::Args),
+    Crosswalk(crosswalk::Args),
 }
 
 /// What every command may need: where the index is, and whether stderr shows progress.
@@ -211,6 +213,7 @@ pub fn run(cli: Cli, out: &mut dyn Write) -> CmdOutcome {
         Command::Match(a) => matching::run(a, &ctx, out),
         Command::Audit(a) => audit::run(a, &ctx, out),
         Command::Eval(a) => eval::run(a, &ctx, out),
+        Command::Crosswalk(a) => crosswalk::run(a, &ctx, out),
     };
     let outcome = match result {
         Err(CliError::Output(e)) if is_broken_pipe(&e) => Outcome::Success,

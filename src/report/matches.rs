@@ -59,6 +59,9 @@ pub struct ClaimRow {
     pub score: Option<f32>,
     #[serde(skip_serializing_if = "Vec::is_empty")]
     pub suggestions: Vec<String>,
+    /// For a claim carried through a crosswalk (`audit --via`): the code it was carried from.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub via: Option<String>,
 }
 
 /// One line of `aligner match --format jsonl`.
@@ -105,6 +108,7 @@ pub fn claim_row(c: &Corpus, k: &ClaimCheck) -> ClaimRow {
         resolved: k.resolved.iter().map(|r| code_of(c, *r)).collect(),
         score: k.score.map(round3),
         suggestions: k.suggestions.clone(),
+        via: k.via.clone(),
     }
 }
 

@@ -6,6 +6,7 @@
 
 pub mod audit;
 pub mod coverage;
+pub mod crosswalk;
 pub mod matches;
 pub mod table;
 pub mod view;
