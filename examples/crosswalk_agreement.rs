@@ -84,8 +84,19 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
     }
     report("both", &targets, &all);
     println!("\nper band of score: pairs, share linked (both targets, first 10 counterparts)");
-    for (lo, hi) in [(0.0, 0.1), (0.1, 0.2), (0.2, 0.3), (0.3, 0.35), (0.35, 0.45), (0.45, 0.6), (0.6, 2.0)] {
-        let n: usize = targets.iter().map(|t| t.pairs.iter().filter(|p| p.2 >= lo && p.2 < hi).count()).sum();
+    for (lo, hi) in [
+        (0.0, 0.1),
+        (0.1, 0.2),
+        (0.2, 0.3),
+        (0.3, 0.35),
+        (0.35, 0.45),
+        (0.45, 0.6),
+        (0.6, 2.0),
+    ] {
+        let n: usize = targets
+            .iter()
+            .map(|t| t.pairs.iter().filter(|p| p.2 >= lo && p.2 < hi).count())
+            .sum();
         let (p, _) = pr(&targets, &all, lo, hi);
         println!("  {lo:.2}-{:.2}: {n} pairs, {p:.3} linked", hi.min(1.0));
     }
@@ -110,7 +121,9 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
 
 /// Links of the expectations `of`.
 fn link_count(ts: &[Target], of: &[usize]) -> usize {
-    ts.iter().map(|t| of.iter().map(|&i| t.links[i].len()).sum::<usize>()).sum()
+    ts.iter()
+        .map(|t| of.iter().map(|&i| t.links[i].len()).sum::<usize>())
+        .sum()
 }
 
 /// Precision and recall (of links) of the pairs scored in `lo..hi`, among the expectations `of`.

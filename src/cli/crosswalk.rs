@@ -11,11 +11,13 @@ use std::io::Write;
 /// Crosswalk one framework to another: for each standard of --from (within --grade), its
 /// counterparts in --to, with a calibrated score and a relation (exact_match, related).
 #[derive(Debug, ClapArgs)]
-#[command(after_help = "Examples:\n  aligner crosswalk --from sc-math --to ccss-math --grade 3\n  \
+#[command(
+    after_help = "Examples:\n  aligner crosswalk --from sc-math --to ccss-math --grade 3\n  \
 aligner crosswalk --from ngss --to ccss-math --format jsonl\n  \
 aligner crosswalk --from dc-math --to ccss-math --format case > dc-ccss.case.json\n\n\
 Relations: exact_match from score 0.6, related from 0.35; a counterpart below 0.35 is not listed.\n\
-Exit codes: 0 done, 2 an unknown framework or an empty scope.")]
+Exit codes: 0 done, 2 an unknown framework or an empty scope."
+)]
 pub struct Args {
     /// The framework whose standards are crosswalked (see `aligner frameworks`)
     #[arg(long)]

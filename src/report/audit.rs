@@ -58,9 +58,16 @@ pub struct NoCounterpartJson {
 /// counterpart, for the table and Markdown.
 fn via_section(j: &AuditJson) -> Option<(String, Table)> {
     let v = j.via.as_ref()?;
-    let mut line = format!("Claims carried from {} through the crosswalk: {}", v.framework, v.carried);
+    let mut line = format!(
+        "Claims carried from {} through the crosswalk: {}",
+        v.framework, v.carried
+    );
     if !v.no_counterpart.is_empty() {
-        let codes: Vec<String> = v.no_counterpart.iter().map(|n| format!("{} ({})", n.code, n.unit)).collect();
+        let codes: Vec<String> = v
+            .no_counterpart
+            .iter()
+            .map(|n| format!("{} ({})", n.code, n.unit))
+            .collect();
         line.push_str(&format!("; no counterpart: {}", codes.join(", ")));
     }
     let mut t = Table::new(["unit", "claimed", "verdict"]);

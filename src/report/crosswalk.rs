@@ -163,7 +163,14 @@ pub fn document(c: &Corpus, x: &Crosswalk) -> Document {
 
 pub fn write_jsonl<W: Write + ?Sized>(out: &mut W, c: &Corpus, x: &Crosswalk) -> io::Result<()> {
     for e in entries(c, x) {
-        serde_json::to_writer(&mut *out, &Record { schema: SCHEMA, entry: &e }).map_err(io::Error::from)?;
+        serde_json::to_writer(
+            &mut *out,
+            &Record {
+                schema: SCHEMA,
+                entry: &e,
+            },
+        )
+        .map_err(io::Error::from)?;
         writeln!(out)?;
     }
     Ok(())
@@ -214,7 +221,11 @@ fn share_table(rows: &[Share], key: &str, width: usize) -> Table {
     for r in rows {
         t.row([
             r.key.clone(),
-            if r.label == r.key { String::new() } else { clip(&r.label, width) },
+            if r.label == r.key {
+                String::new()
+            } else {
+                clip(&r.label, width)
+            },
             r.standards.to_string(),
             r.matched.to_string(),
             r.exact.to_string(),
@@ -251,21 +262,30 @@ pub fn write_text<W: Write + ?Sized>(out: &mut W, c: &Corpus, x: &Crosswalk) -> 
         share_table(&d.rollup.grade, "grade", 60).write_text(out)?;
     }
     writeln!(out, "\nStandards")?;
-    let mut t = Table::new(["standard", "grade", "counterparts (score, relation)"]).wrap(["counterparts (score, relation)"]);
+    let mut t =
+        Table::new(["standard", "grade", "counterparts (score, relation)"]).wrap(["counterparts (score, relation)"]);
     for e in &d.standards {
         let best: Vec<String> = e
             .matches
             .iter()
             .take(3)
             .map(|m| {
-                let rel = if m.relation == "exact_match" { "exact" } else { "related" };
+                let rel = if m.relation == "exact_match" {
+                    "exact"
+                } else {
+                    "related"
+                };
                 format!("{} {:.2} {rel}", m.code, m.score)
             })
             .collect();
         t.row([
             e.standard.code.clone(),
             e.standard.grade.clone(),
-            if best.is_empty() { "-".to_string() } else { best.join(", ") },
+            if best.is_empty() {
+                "-".to_string()
+            } else {
+                best.join(", ")
+            },
         ]);
     }
     t.write_text(out)
@@ -287,7 +307,14 @@ pub fn case_identifier(uri: &str) -> String {
     };
     if g.len() == 32 && g.bytes().all(|b| b.is_ascii_hexdigit()) {
         let l = g.to_ascii_lowercase();
-        format!("{}-{}-{}-{}-{}", &l[0..8], &l[8..12], &l[12..16], &l[16..20], &l[20..32])
+        format!(
+            "{}-{}-{}-{}-{}",
+            &l[0..8],
+            &l[8..12],
+            &l[12..16],
+            &l[16..20],
+            &l[20..32]
+        )
     } else {
         g.to_string()
     }
@@ -351,7 +378,11 @@ pub fn case_package(c: &Corpus, x: &Crosswalk) -> CasePackage {
         "Crosswalk {} → {}{}",
         from.id,
         to.id,
-        if grades.is_empty() { String::new() } else { format!(" (grade {grades})") }
+        if grades.is_empty() {
+            String::new()
+        } else {
+            format!(" (grade {grades})")
+        }
     );
     let doc_link = Link {
         title: title.clone(),

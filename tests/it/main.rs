@@ -10,6 +10,7 @@ mod cli_output;
 mod cli_standards;
 mod codes;
 mod common;
+mod crosswalk;
 mod curriculum;
 mod embed;
 mod engine;
