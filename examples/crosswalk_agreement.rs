@@ -189,9 +189,16 @@ fn report(name: &str, ts: &[Target], of: &[usize]) {
     let (p_exact, _) = pr(ts, of, th.exact, 2.0);
     let (p_related, _) = pr(ts, of, th.related, th.exact);
     let (p_listed, r_listed) = pr(ts, of, th.related, 2.0);
+    let count = |lo: f32, hi: f32| -> usize {
+        ts.iter()
+            .map(|t| t.pairs.iter().filter(|p| p.2 >= lo && p.2 < hi).count())
+            .sum()
+    };
+    let (n_exact, n_related) = (count(th.exact, 2.0), count(th.related, th.exact));
     println!(
         "{name}: {n} expectations with {links} links; recall@1 {:.3}, recall@5 {:.3}, links in the first 5 {:.3}; \
-         precision exact_match {p_exact:.3}, related {p_related:.3}, listed {p_listed:.3} (recall of links {r_listed:.3})",
+         precision exact_match {p_exact:.3} ({n_exact} pairs), related {p_related:.3} ({n_related} pairs), \
+         listed {p_listed:.3} (recall of links {r_listed:.3})",
         ratio(at1, n),
         ratio(at5, n),
         ratio(found5, links),

@@ -240,7 +240,7 @@ pub fn write_text<W: Write + ?Sized>(out: &mut W, c: &Corpus, x: &Crosswalk) -> 
     let d = document(c, x);
     writeln!(
         out,
-        "Crosswalk {} -> {}{}: {} of {} standards have a counterpart ({:.1}%), {} an exact match; {} without",
+        "Crosswalk {} -> {}{}\n{} of {} standards have a counterpart ({:.1}%), {} an exact match; {} none",
         d.from,
         d.to,
         d.grades.as_ref().map(|g| format!(" (grade {g})")).unwrap_or_default(),

@@ -27,8 +27,10 @@ fn source(file: &str) -> String {
 #[test]
 fn table_runs_for_south_carolina_math_to_ccss() {
     let out = stdout_of(aligner().args(["crosswalk", "--from", "sc-math", "--to", "ccss-math", "--grade", "3"]));
-    let head = out.lines().next().unwrap();
-    assert!(head.starts_with("Crosswalk sc-math -> ccss-math (grade 3): "), "{head}");
+    let mut lines = out.lines();
+    assert_eq!(lines.next(), Some("Crosswalk sc-math -> ccss-math (grade 3)"));
+    let counts = lines.next().unwrap();
+    assert!(counts.contains(" standards have a counterpart ("), "{counts}");
     assert!(out.contains("By domain"), "{out}");
     assert!(out.contains("Number and Operations"), "{out}");
     assert!(out.contains("3-2.7"), "{out}");
