@@ -19,12 +19,14 @@ use crate::index::Library;
 use crate::model::{grades_label, GradeRange, Kind, Unit, UnitRole};
 use crate::report::coverage::{counted_standards, pct};
 
-/// A counterpart's calibrated score from which it is an `exact_match` (see the README's
-/// "aligner crosswalk": chosen on the NGSS -> CCSS links by two folds).
+/// A counterpart's calibrated score from which it is an `exact_match`: the score of a `strong`
+/// match. Two folds of the NGSS -> CCSS links (`examples/crosswalk_agreement.rs`, README
+/// "aligner crosswalk") hold too few pairs this high to move it.
 pub const EXACT_MATCH: f32 = 0.6;
 
-/// A counterpart's calibrated score from which it is `related`; below it a counterpart is not
-/// listed.
+/// A counterpart's calibrated score from which it is `related` (the score of a `moderate` match,
+/// which the two folds' choices, 0.35 and 0.45, bracket from below); below it a counterpart is
+/// not listed.
 pub const RELATED: f32 = 0.35;
 
 /// How a source standard relates to a counterpart.
