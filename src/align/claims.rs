@@ -62,6 +62,8 @@ pub struct ClaimCheck {
     pub suggestions: Vec<String>,
     /// A reviewer's decision on this claim ([`crate::review`]).
     pub reviewed: Option<crate::review::Reviewed>,
+    /// For a claim carried through a crosswalk (`audit --via`): the code it was carried from.
+    pub via: Option<String>,
 }
 
 /// A claimed standard is supported when its score reaches this, or half the unit's best score, or
@@ -104,6 +106,7 @@ pub fn check(
                 score: None,
                 suggestions: corpus.codes.suggest(&corpus.frameworks, claimed, fw, 3),
                 reviewed: None,
+                via: None,
             });
             continue;
         }
@@ -136,6 +139,7 @@ pub fn check(
             score: Some(best),
             suggestions: Vec::new(),
             reviewed: None,
+            via: None,
         });
     }
     out

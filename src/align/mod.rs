@@ -11,6 +11,7 @@ pub mod calibrate;
 pub mod candidates;
 pub mod citations;
 pub mod claims;
+pub mod crosswalk;
 pub mod embed;
 pub mod evidence;
 pub mod features;

@@ -44,6 +44,11 @@ pub struct Args {
     /// How many standards each unit may address (1 to 10000)
     #[arg(long, default_value_t = 5, value_parser = super::top_parser())]
     pub top: usize,
+    /// Carry claimed codes of this framework (a CCSS program audited against a state's set) to
+    /// their crosswalk counterparts in the --framework audited, and check those (needs one
+    /// --framework)
+    #[arg(long, value_name = "FRAMEWORK")]
+    pub via: Option<String>,
     /// Output format
     #[arg(long, value_enum, default_value = "table")]
     pub format: Format,
@@ -79,7 +84,7 @@ pub enum Format {
 pub fn run(a: Args, ctx: &Ctx, out: &mut dyn Write) -> CmdOutcome {
     let curriculum = read_many(&a.files, &options(a.scope.grade()?, a.scope.subject.as_deref()))?;
     ctx.warn_all(&curriculum.warnings);
-    let units = curriculum.units;
+    let mut units = curriculum.units;
     // The sheet is read before the (slow) alignment: a bad sheet stops the audit at once.
     let sheet = a
         .correlation
@@ -90,8 +95,15 @@ pub fn run(a: Args, ctx: &Ctx, out: &mut dyn Write) -> CmdOutcome {
         ctx.warn_all(&s.warnings);
     }
     let lib = ctx.library()?;
+    let carried = match &a.via {
+        Some(via) => Some(carry(ctx, lib, &a, via, &mut units)?),
+        None => None,
+    };
     let (scope, strands, mut al) = aligner::align::plan::align_all(lib, &a.scope.request()?, &units, a.top)?;
     let c = lib.corpus()?;
+    if let Some(k) = &carried {
+        k.mark(&mut al);
+    }
     if let Some(f) = aligner::align::claims::foreign_codes(c, &mut al, scope.single_framework()) {
         super::say(&format!("note: {}", f.message()));
     }
@@ -135,6 +147,18 @@ pub fn run(a: Args, ctx: &Ctx, out: &mut dyn Write) -> CmdOutcome {
         let checks = aligner::align::citations::check(lib, c, &scope, &strands, &units, s, a.top);
         j.correlation = Some(aligner::report::correlation::build(&s.file, &units, &checks));
     }
+    j.via = carried.map(|k| audit::ViaJson {
+        framework: a.via.clone().unwrap_or_default(),
+        carried: k.carried,
+        no_counterpart: k
+            .no_counterpart
+            .iter()
+            .map(|(u, code)| audit::NoCounterpartJson {
+                unit: units[*u].id.clone(),
+                code: code.clone(),
+            })
+            .collect(),
+    });
     // The verdict is decided before anything is written: a reader that goes away early (`| head`)
     // does not change it.
     let verdict = verdict(&a, &cov);
@@ -159,6 +183,33 @@ pub fn run(a: Args, ctx: &Ctx, out: &mut dyn Write) -> CmdOutcome {
     std::mem::forget((j, cov, al));
     std::mem::forget(units);
     despite_closed_pipe(outcome, written)
+}
+
+/// `--via F`: the units' claimed codes of F carried to their counterparts in the one
+/// `--framework` (see [`aligner::align::crosswalk::carry_claims`]); a code without a counterpart
+/// is a warning.
+fn carry(
+    ctx: &Ctx,
+    lib: &aligner::index::Library,
+    a: &Args,
+    via: &str,
+    units: &mut Vec<aligner::model::Unit>,
+) -> Result<aligner::align::crosswalk::Carried, Error> {
+    let [to] = a.scope.framework.as_slice() else {
+        return Err(Error::Usage(format!(
+            "--via {via} carries claims to the one framework audited: give exactly one --framework"
+        )));
+    };
+    let th = aligner::align::crosswalk::Thresholds::default();
+    let mut k = aligner::align::crosswalk::carry_claims(lib, units, via, to, th)?;
+    for (u, code) in &k.no_counterpart {
+        ctx.warn(&format!(
+            "{}: claimed {code} has no counterpart in {to} through the crosswalk from {via}; not checked",
+            units[*u].id
+        ));
+    }
+    *units = std::mem::take(&mut k.units);
+    Ok(k)
 }
 
 /// The checks' verdict, when one was asked for: the outcome and its line for stderr

@@ -6,6 +6,7 @@
 pub mod audit;
 pub mod compare;
 pub mod completions;
+pub mod crosswalk;
 pub mod eval;
 pub mod frameworks;
 pub mod index;
@@ -56,6 +57,7 @@ pub enum Command {
     Eval(eval::Args),
     Completions(completions::Args),
     Man(completions::ManArgs),
+    Crosswalk(crosswalk::Args),
 }
 
 /// What every command may need: where the index is, and whether stderr shows progress.
@@ -222,6 +224,7 @@ pub fn run(cli: Cli, out: &mut dyn Write) -> CmdOutcome {
         Command::Eval(a) => eval::run(a, &ctx, out),
         Command::Completions(a) => completions::run(a, out),
         Command::Man(a) => completions::run_man(a, out),
+        Command::Crosswalk(a) => crosswalk::run(a, &ctx, out),
     };
     let outcome = match result {
         Err(CliError::Output(e)) if is_broken_pipe(&e) => Outcome::Success,

@@ -34,6 +34,9 @@ pub struct AuditJson<'a> {
     /// The correlation sheet's check (`--correlation`), when one was given.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub correlation: Option<super::correlation::CorrelationJson>,
+    /// With `--via`: the claims carried through the crosswalk (set by the caller).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub via: Option<ViaJson>,
 }
 
 /// A reviewed pair of a unit: `{"code", "decision", "reviewer", "date", "note"}`.
@@ -42,6 +45,53 @@ pub struct ReviewedPair {
     pub code: String,
     #[serde(flatten)]
     pub reviewed: crate::review::Reviewed,
+}
+
+/// `audit --via F`: claimed codes of framework F carried to the audited framework's
+/// counterparts (each carried claim's row in `units[].claims` has `"via": the original code`).
+#[derive(Debug, Serialize)]
+pub struct ViaJson {
+    /// The framework the claimed codes were carried from.
+    pub framework: String,
+    /// Claimed codes of that framework.
+    pub carried: usize,
+    /// The claimed codes with no counterpart (not checked), with their unit's id.
+    pub no_counterpart: Vec<NoCounterpartJson>,
+}
+
+#[derive(Debug, Serialize)]
+pub struct NoCounterpartJson {
+    pub unit: String,
+    pub code: String,
+}
+
+/// The carried claims (`unit`, `3-2.4 (via 3.NBT.A.1)`, verdict) and the line on codes without a
+/// counterpart, for the table and Markdown.
+fn via_section(j: &AuditJson) -> Option<(String, Table)> {
+    let v = j.via.as_ref()?;
+    let mut line = format!(
+        "Claims carried from {} through the crosswalk: {}",
+        v.framework, v.carried
+    );
+    if !v.no_counterpart.is_empty() {
+        let codes: Vec<String> = v
+            .no_counterpart
+            .iter()
+            .map(|n| format!("{} ({})", n.code, n.unit))
+            .collect();
+        line.push_str(&format!("; no counterpart: {}", codes.join(", ")));
+    }
+    let mut t = Table::new(["unit", "claimed", "verdict"]);
+    for u in &j.units {
+        for k in u.claims.iter().filter(|k| k.via.is_some()) {
+            t.row([
+                u.id.clone(),
+                format!("{} (via {})", k.code, k.via.as_deref().unwrap_or_default()),
+                k.status.replace('_', " "),
+            ]);
+        }
+    }
+    Some((line, t))
 }
 
 #[derive(Debug, Serialize)]
@@ -288,6 +338,7 @@ pub fn build<'a>(
             })
             .collect(),
         correlation: None,
+        via: None,
     }
 }
 
@@ -509,6 +560,10 @@ pub fn write_text<W: Write + ?Sized>(
     if let Some(l) = reviews_line(j) {
         writeln!(out, "{l}")?;
     }
+    if let Some((l, t)) = via_section(j) {
+        writeln!(out, "{l}")?;
+        t.write_text(out)?;
+    }
     if let Some(t) = claims_table(c, al, units) {
         writeln!(out, "Claims to review")?;
         t.write_text(out)?;
@@ -560,7 +615,10 @@ fn claims_table(c: &Corpus, al: &[UnitAlignment], units: &[Unit]) -> Option<Tabl
                 &[
                     units[u].id.clone(),
                     units[u].page.clone().unwrap_or_default(),
-                    k.claimed.clone(),
+                    match &k.via {
+                        Some(v) => format!("{} (via {v})", k.claimed),
+                        None => k.claimed.clone(),
+                    },
                     k.status.as_str().replace('_', " "),
                     detail,
                 ],
@@ -678,6 +736,10 @@ pub fn write_markdown<W: Write + ?Sized>(
     if let Some(cj) = &j.correlation {
         super::correlation::write_markdown(out, cj)?;
     }
+    if let Some((l, t)) = via_section(j) {
+        writeln!(out, "\n## Claims carried through the crosswalk\n\n{l}\n")?;
+        t.write_markdown(out)?;
+    }
     Ok(())
 }
 
@@ -745,6 +807,8 @@ fn lessons_table(c: &Corpus, cov: &Coverage, units: &[Unit], shown: usize) -> Ta
 struct SummaryRecord<'a> {
     scope: &'a ScopeJson,
     summary: &'a Summary,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    via: Option<&'a ViaJson>,
 }
 
 /// `{"schema", "record": "rollup", "level": "grade" | "strand" | "domain" | "discipline" | "topic"
@@ -791,6 +855,7 @@ pub fn write_jsonl<W: Write + ?Sized>(
         SummaryRecord {
             scope: &j.scope,
             summary: &j.summary,
+            via: j.via.as_ref(),
         },
     )?;
     for l in &j.rollup {

@@ -65,6 +65,9 @@ pub struct ClaimRow {
     /// A reviewer's decision on the claim (`--decisions`).
     #[serde(skip_serializing_if = "Option::is_none")]
     pub reviewed: Option<crate::review::Reviewed>,
+    /// For a claim carried through a crosswalk (`audit --via`): the code it was carried from.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub via: Option<String>,
 }
 
 /// One line of `aligner match --format jsonl`.
@@ -113,6 +116,7 @@ pub fn claim_row(c: &Corpus, k: &ClaimCheck) -> ClaimRow {
         score: k.score.map(round3),
         suggestions: k.suggestions.clone(),
         reviewed: k.reviewed.clone(),
+        via: k.via.clone(),
     }
 }
 

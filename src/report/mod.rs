@@ -8,6 +8,7 @@ pub mod audit;
 pub mod compare;
 pub mod correlation;
 pub mod coverage;
+pub mod crosswalk;
 pub mod emphasis;
 pub mod html;
 pub mod matches;

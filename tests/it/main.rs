@@ -12,6 +12,7 @@ mod codes;
 mod common;
 mod compare;
 mod correlation;
+mod crosswalk;
 mod curriculum;
 mod decisions;
 mod embed;
