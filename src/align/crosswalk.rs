@@ -91,8 +91,11 @@ pub struct Counterpart {
     pub r: Ref,
     /// Calibrated, 0..1.
     pub score: f32,
-    /// `None` below [`Thresholds::related`]: ranked, but not listed.
+    /// `None` below [`Thresholds::related`]: ranked, but not listed. A reviewer's rejection
+    /// unlists it; an acceptance lists it (at least `related`) whatever its score.
     pub relation: Option<Relation>,
+    /// A reviewer's decision on the pair (`--decisions`, the source standard's code as `unit`).
+    pub reviewed: Option<crate::review::Reviewed>,
 }
 
 /// A source standard and its counterparts, best first.
@@ -141,6 +144,8 @@ pub struct Crosswalk {
     pub thresholds: Thresholds,
     /// One per counted source standard, in the source framework's order.
     pub rows: Vec<Row>,
+    /// What the reviewers' decisions did, when some were given.
+    pub applied: Option<crate::review::Applied>,
 }
 
 /// A roll-up row: the share of source standards with a listed counterpart.
@@ -232,7 +237,7 @@ pub fn domain_of(c: &Corpus, r: Ref) -> (String, String) {
 /// Run a crosswalk: the counted standards of `from` (as coverage counts them, with the default
 /// strand rule; within `grades`) matched against `to`. Unknown ids and an empty source scope are
 /// errors.
-pub fn crosswalk(lib: &Library, req: &Request) -> Result<Crosswalk> {
+pub fn crosswalk(lib: &Library, req: &Request, decisions: Option<&crate::review::Decisions>) -> Result<Crosswalk> {
     let c = lib.corpus()?;
     let from = c.framework_pos(&req.from)?;
     let to = c.framework_pos(&req.to)?;
@@ -245,13 +250,14 @@ pub fn crosswalk(lib: &Library, req: &Request) -> Result<Crosswalk> {
             req.grades.map(|g| format!(" in grade {g}")).unwrap_or_default()
         )));
     }
-    let rows = counterparts(lib, &refs, to, req.top, req.thresholds)?;
+    let (rows, applied) = counterparts(lib, &refs, to, req.top, req.thresholds, decisions)?;
     Ok(Crosswalk {
         from,
         to,
         grades: req.grades,
         thresholds: req.thresholds,
         rows,
+        applied,
     })
 }
 
@@ -284,8 +290,16 @@ pub fn unit_of(c: &Corpus, r: Ref) -> Unit {
     }
 }
 
-/// The ranked counterparts in framework `to` of each standard of `refs`, in order.
-pub fn counterparts(lib: &Library, refs: &[Ref], to: usize, top: usize, th: Thresholds) -> Result<Vec<Row>> {
+/// The ranked counterparts in framework `to` of each standard of `refs`, in order, with the
+/// reviewers' decisions applied (each source standard is a unit whose id is its code).
+pub fn counterparts(
+    lib: &Library,
+    refs: &[Ref],
+    to: usize,
+    top: usize,
+    th: Thresholds,
+    decisions: Option<&crate::review::Decisions>,
+) -> Result<(Vec<Row>, Option<crate::review::Applied>)> {
     let c = lib.corpus()?;
     let units: Vec<Unit> = refs.iter().map(|&r| unit_of(c, r)).collect();
     let req = ScopeRequest {
@@ -295,8 +309,9 @@ pub fn counterparts(lib: &Library, refs: &[Ref], to: usize, top: usize, th: Thre
         strands: vec!["all".to_string()],
         exclude: Vec::new(),
     };
-    let (_, _, al) = plan::align_all(lib, &req, &units, top)?;
-    Ok(refs
+    let (_, _, mut al) = plan::align_all(lib, &req, &units, top)?;
+    let applied = decisions.map(|d| crate::review::apply(d, c, &units, &mut al));
+    let rows = refs
         .iter()
         .zip(al)
         .map(|(&standard, a)| Row {
@@ -307,11 +322,17 @@ pub fn counterparts(lib: &Library, refs: &[Ref], to: usize, top: usize, th: Thre
                 .map(|m| Counterpart {
                     r: m.r,
                     score: m.score,
-                    relation: th.relation(m.score),
+                    relation: match &m.reviewed {
+                        Some(r) if r.rejected() => None,
+                        Some(r) if r.accepted() => Some(th.relation(m.score).unwrap_or(Relation::Related)),
+                        _ => th.relation(m.score),
+                    },
+                    reviewed: m.reviewed.clone(),
                 })
                 .collect(),
         })
-        .collect())
+        .collect();
+    Ok((rows, applied))
 }
 
 /// A program's claims carried through a crosswalk: the units with their claims replaced, and
@@ -410,7 +431,7 @@ pub fn carry_claims(lib: &Library, units: &[Unit], via: &str, to: &str, th: Thre
     let rows = if sources.is_empty() {
         Vec::new()
     } else {
-        counterparts(lib, &sources, to_fw, 5, th)?
+        counterparts(lib, &sources, to_fw, 5, th, None)?.0
     };
     let carried_of = |r: Ref| -> Vec<Ref> {
         let Ok(i) = sources.binary_search(&r) else {

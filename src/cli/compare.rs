@@ -18,7 +18,8 @@ use std::path::PathBuf;
 #[command(
     after_help = "Examples:\n  aligner compare book-a-toc.txt book-b-toc.txt --framework ccss-math --grade 4\n  \
 aligner compare a.txt b.txt c.csv -f ccss-math -g 4 --format md > comparison.md\n  \
-aligner compare a.txt b.txt -f ccss-math -g 4 --format json | jq '.ranking'\n\n\
+aligner compare a.txt b.txt -f ccss-math -g 4 --format json | jq '.ranking'\n  \
+aligner compare a.txt b.txt -f ccss-math -g 4 --decisions a-reviewed.csv --decisions b-reviewed.csv\n\n\
 Each program is matched on its own: its scores do not depend on the other programs of the run, and\n\
 its unit ids stay its own. Scope: --framework, else the framework every program's codes (or\n\
 texts) point to (programs that point to different frameworks are an error); --grade, else the\n\
@@ -38,6 +39,11 @@ pub struct Args {
     /// How many standards each unit may address (1 to 10000)
     #[arg(long, default_value_t = 5, value_parser = super::top_parser())]
     pub top: usize,
+    /// Reviewers' decisions (CSV: unit,code,decision,reviewer,date,note; see `aligner review`),
+    /// one file per program in the programs' order (repeat the flag; unit ids are each
+    /// program's own); programs after the last file have none
+    #[arg(long, value_name = "FILE")]
+    pub decisions: Vec<PathBuf>,
     /// Output format
     #[arg(long, value_enum, default_value = "table")]
     pub format: Format,
@@ -54,6 +60,9 @@ pub enum Format {
     Csv,
     /// Markdown for a committee's minutes
     Md,
+    /// One self-contained HTML page (no network, no script) with a heatmap of coverage by
+    /// domain and program; prints legibly
+    Html,
 }
 
 pub fn run(a: Args, ctx: &Ctx, out: &mut dyn Write) -> CmdOutcome {
@@ -71,10 +80,21 @@ pub fn run(a: Args, ctx: &Ctx, out: &mut dyn Write) -> CmdOutcome {
     let req = a.scope.request()?;
     let c = lib.corpus()?;
     let mut runs = Vec::new();
-    for (file, units) in &read {
+    if a.decisions.len() > a.files.len() {
+        return Err(Error::Usage(format!(
+            "{} --decisions files for {} programs: give at most one per program, in the programs' order",
+            a.decisions.len(),
+            a.files.len()
+        ))
+        .into());
+    }
+    for (k, (file, units)) in read.iter().enumerate() {
         let (scope, strands, mut al) = aligner::align::plan::align_all(lib, &req, units, a.top)?;
         if let Some(f) = aligner::align::claims::foreign_codes(c, &mut al, scope.single_framework()) {
             super::say(&format!("note: {file}: {}", f.message()));
+        }
+        if let Some(d) = a.decisions.get(k) {
+            super::review::apply_file(ctx, d, c, units, &mut al)?;
         }
         let (grades, _) = aligner::align::plan::audit_grades(c, &scope, units, &al);
         runs.push((scope, strands, al, grades));
@@ -132,6 +152,7 @@ pub fn run(a: Args, ctx: &Ctx, out: &mut dyn Write) -> CmdOutcome {
         Format::Csv => compare::csv_table(&j).write_csv(out)?,
         Format::Md => compare::write_markdown(out, &j)?,
         Format::Table => compare::write_text(out, &j)?,
+        Format::Html => compare::write_html(out, &j)?,
     }
     Ok(Outcome::Success)
 }

@@ -32,6 +32,11 @@ pub struct Args {
     /// listed
     #[arg(long, short = 'n', default_value_t = 5, value_parser = super::top_parser())]
     pub top: usize,
+    /// Reviewers' decisions (CSV: unit,code,decision,reviewer,date,note; `unit` is the --from
+    /// standard's code): a rejected pair is not listed, an accepted one is listed (at least
+    /// `related`) whatever its score; both are marked reviewed
+    #[arg(long, value_name = "FILE")]
+    pub decisions: Option<std::path::PathBuf>,
     /// Output format
     #[arg(long, value_enum, default_value = "table")]
     pub format: Format,
@@ -62,7 +67,20 @@ pub fn run(a: Args, ctx: &Ctx, out: &mut dyn Write) -> CmdOutcome {
         top: a.top,
         thresholds: Thresholds::default(),
     };
-    let x = crosswalk(lib, &req)?;
+    let decisions = a
+        .decisions
+        .as_deref()
+        .map(aligner::review::Decisions::read)
+        .transpose()?;
+    let x = crosswalk(lib, &req, decisions.as_ref())?;
+    if let (Some(path), Some(applied)) = (&a.decisions, &x.applied) {
+        ctx.warn_all(&applied.warnings(path));
+        super::say(&format!(
+            "note: applied {} decisions from {}",
+            applied.applied.len(),
+            path.display()
+        ));
+    }
     let c = lib.corpus()?;
     match a.format {
         Format::Table => report::write_text(out, c, &x)?,

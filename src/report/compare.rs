@@ -139,9 +139,46 @@ pub struct StandardCellJson {
     pub pages: Option<u32>,
     /// Ids of the program's units that address it, best first (ids are the program's own).
     pub units: Vec<String>,
+    /// The reviewers' decisions on this program's pairs of the standard (`--decisions`).
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub reviewed: Vec<ReviewedJson>,
     /// The unit that addresses it best: where a reader turns to in the book.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub best_unit: Option<BestUnitJson>,
+}
+
+#[derive(Debug, Serialize)]
+pub struct ReviewedJson {
+    pub unit: String,
+    #[serde(flatten)]
+    pub reviewed: crate::review::Reviewed,
+}
+
+/// The reviewed pairs of a program whose match or claim names standard `r` (or a part of it).
+fn reviewed_of(c: &Corpus, p: &Program, r: crate::codes::Ref) -> Vec<ReviewedJson> {
+    let mut out = Vec::new();
+    for a in p.al {
+        let id = &p.units[a.unit].id;
+        let from_matches = a
+            .matches
+            .iter()
+            .filter(|m| super::coverage::counted_node(c, m.r) == r)
+            .filter_map(|m| m.reviewed.clone());
+        let from_claims = a
+            .claims
+            .iter()
+            .filter(|k| k.resolved.iter().any(|x| super::coverage::counted_node(c, *x) == r))
+            .filter_map(|k| k.reviewed.clone());
+        for rv in from_matches.chain(from_claims) {
+            if !out.iter().any(|x: &ReviewedJson| x.unit == *id && x.reviewed == rv) {
+                out.push(ReviewedJson {
+                    unit: id.clone(),
+                    reviewed: rv,
+                });
+            }
+        }
+    }
+    out
 }
 
 #[derive(Debug, Serialize)]
@@ -321,6 +358,7 @@ pub fn build(c: &Corpus, programs: &[Program]) -> CompareJson {
                         lessons: s.lessons.len(),
                         pages: s.pages,
                         units: s.units.iter().map(|(u, _)| p.units[*u].id.clone()).collect(),
+                        reviewed: reviewed_of(c, p, sc.r),
                         best_unit: s.units.first().map(|(u, _)| BestUnitJson {
                             id: p.units[*u].id.clone(),
                             title: unit_name(&p.units[*u]),
@@ -470,7 +508,13 @@ fn differences_table(j: &CompareJson) -> Table {
             continue;
         };
         let mut cells = vec![d.code.clone()];
-        cells.extend(s.programs.iter().map(|p| p.status.to_string()));
+        cells.extend(s.programs.iter().map(|p| {
+            if p.reviewed.is_empty() {
+                p.status.to_string()
+            } else {
+                format!("{} (reviewed)", p.status)
+            }
+        }));
         t.row(cells);
     }
     t
@@ -484,10 +528,13 @@ fn lessons_table(j: &CompareJson) -> Table {
     let mut t = Table::new(head);
     for s in &j.standards {
         let mut cells = vec![s.code.clone()];
-        cells.extend(s.programs.iter().map(|p| match (p.status, p.pages) {
-            ("gap", _) => "gap".to_string(),
-            (_, Some(pages)) => format!("{} ({pages} p.)", p.lessons),
-            _ => p.lessons.to_string(),
+        cells.extend(s.programs.iter().map(|p| {
+            let mark = if p.reviewed.is_empty() { "" } else { " ✓" };
+            match (p.status, p.pages) {
+                ("gap", _) => format!("gap{mark}"),
+                (_, Some(pages)) => format!("{} ({pages} p.){mark}", p.lessons),
+                _ => format!("{}{mark}", p.lessons),
+            }
         }));
         t.row(cells);
     }
@@ -645,4 +692,156 @@ pub fn csv_table(j: &CompareJson) -> Table {
         }
     }
     t
+}
+
+/// `compare --format html`: one self-contained page (see [`super::html`]): the ranking and its
+/// reasons, a heatmap of domains (or strands) by program, the other roll-ups, the standards some
+/// programs cover and others do not, and per standard each program's lessons and best lesson.
+pub fn html_page(j: &CompareJson) -> String {
+    use super::html::{escape, heatmap, page, pct_cell, table, td, HeatCell, HeatRow};
+    use std::fmt::Write as _;
+    let names = column_names(j);
+    let mut b = String::new();
+    b.push_str("<header>\n<h1>Program comparison</h1>\n<dl class=\"scope\">");
+    let _ = write!(
+        b,
+        "<dt>Programs</dt><dd>{}</dd><dt>Scope</dt><dd>{}</dd><dt>Minimum score</dt><dd>{}</dd>",
+        escape(
+            &j.programs
+                .iter()
+                .map(|p| p.file.as_str())
+                .collect::<Vec<_>>()
+                .join(", ")
+        ),
+        escape(&headline(j)),
+        j.scope.min_score
+    );
+    b.push_str("</dl>\n</header>\n");
+    b.push_str("<section class=\"first\" id=\"ranking\">\n<h2>Ranking</h2>\n");
+    let rows: Vec<String> = j
+        .ranking
+        .iter()
+        .filter_map(|r| {
+            let i = j.programs.iter().position(|p| p.file == r.file)?;
+            let p = &j.programs[i];
+            Some(format!(
+                "{}{}{}{}{}{}{}{}",
+                td("num", &r.rank.to_string()),
+                td("code", &names[i]),
+                pct_cell(p.coverage_pct),
+                td("num", &format!("{} of {}", p.covered, j.scope.standards)),
+                td("num", &p.gaps.to_string()),
+                td("num", &p.lessons.to_string()),
+                td("num", &format!("{} of {}", p.claims.unsupported, p.claims.total)),
+                td("text", &r.reason),
+            ))
+        })
+        .collect();
+    b.push_str(&table(
+        &[
+            "rank",
+            "program",
+            "covered",
+            "standards",
+            "gaps",
+            "lessons",
+            "unsupported claims",
+            "why",
+        ],
+        &rows,
+    ));
+    b.push_str("</section>\n");
+    b.push_str("<section id=\"heatmap\">\n<h2>Coverage by program</h2>\n");
+    for l in &j.rollup {
+        if l.level == "grade" && l.rows.len() < 2 {
+            continue;
+        }
+        let rows: Vec<HeatRow> = l
+            .rows
+            .iter()
+            .map(|r| HeatRow {
+                key: r.key.clone(),
+                label: r.label.clone(),
+                cells: r
+                    .programs
+                    .iter()
+                    .map(|c| {
+                        (r.standards > 0).then(|| HeatCell {
+                            pct: c.pct,
+                            detail: format!("{} of {}, {} lessons", c.covered, r.standards, c.lessons),
+                        })
+                    })
+                    .collect(),
+            })
+            .collect();
+        b.push_str(&heatmap(
+            &format!("Standards covered, by {} and program", l.level),
+            l.level,
+            &names,
+            &rows,
+        ));
+    }
+    b.push_str("</section>\n");
+    b.push_str("<section id=\"differences\">\n<h2>Standards some programs cover and others do not</h2>\n");
+    if j.differences.is_empty() {
+        b.push_str("<p>None: every program covers the same standards.</p>\n");
+    } else {
+        let mut head = vec!["standard"];
+        head.extend(names.iter().map(String::as_str));
+        let rows: Vec<String> = j
+            .differences
+            .iter()
+            .filter_map(|d| {
+                let s = j.standards.iter().find(|s| s.code == d.code)?;
+                let mut r = td("code", &s.code);
+                for p in &s.programs {
+                    r.push_str(&td(&format!("status-{}", p.status), p.status));
+                }
+                Some(r)
+            })
+            .collect();
+        b.push_str(&table(&head, &rows));
+    }
+    if !j.covered_by_none.is_empty() {
+        let _ = writeln!(
+            b,
+            "<p><strong>Covered by no program:</strong> {}</p>",
+            escape(&j.covered_by_none.join(", "))
+        );
+    }
+    b.push_str("</section>\n");
+    b.push_str("<section id=\"standards\">\n<h2>Where each standard is taught</h2>\n");
+    let mut head = vec!["standard", "grades"];
+    head.extend(names.iter().map(String::as_str));
+    let rows: Vec<String> = j
+        .standards
+        .iter()
+        .map(|s| {
+            let mut r = td("code", &s.code) + &td("", &s.grades);
+            for p in &s.programs {
+                let text = match &p.best_unit {
+                    Some(u) if p.status != "gap" => {
+                        let page = u.page.as_deref().map(|x| format!(", p. {x}")).unwrap_or_default();
+                        let pages = p.pages.map(|x| format!(", {x} pages")).unwrap_or_default();
+                        let mark = if p.reviewed.is_empty() { "" } else { "; reviewed" };
+                        format!(
+                            "{}: {} lessons{pages}; best {} {}{page}{mark}",
+                            p.status, p.lessons, u.id, u.title
+                        )
+                    }
+                    _ => "gap".to_string(),
+                };
+                r.push_str(&td(&format!("text status-{}", p.status), &text));
+            }
+            r
+        })
+        .collect();
+    b.push_str(&table(&head, &rows));
+    b.push_str("</section>\n");
+    page(&format!("Program comparison: {}", headline(j)), &b)
+}
+
+/// Write [`html_page`].
+pub fn write_html<W: Write + ?Sized>(out: &mut W, j: &CompareJson) -> io::Result<()> {
+    out.write_all(html_page(j).as_bytes())
 }

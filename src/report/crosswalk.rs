@@ -38,6 +38,9 @@ pub struct MatchRef {
     pub score: f32,
     /// `exact_match` or `related`.
     pub relation: &'static str,
+    /// A reviewer's decision on the pair (`--decisions`).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub reviewed: Option<crate::review::Reviewed>,
 }
 
 /// One source standard and its listed counterparts, best first.
@@ -119,6 +122,7 @@ pub fn entry(c: &Corpus, row: &Row) -> Entry {
                     framework: c.frameworks[k.r.fw].id.clone(),
                     score: r3(k.score),
                     relation: k.relation.map(|r| r.as_str()).unwrap_or_default(),
+                    reviewed: k.reviewed.clone(),
                 }
             })
             .collect(),
@@ -195,22 +199,29 @@ pub fn csv_table(c: &Corpus, x: &Crosswalk) -> Table {
         "match_framework",
         "score",
         "relation",
+        "reviewed",
     ]);
     for e in entries(c, x) {
         let s = &e.standard;
         let head = [s.code.clone(), s.uri.clone(), s.framework.clone(), s.grade.clone()];
         if e.matches.is_empty() {
-            t.row(head.iter().cloned().chain(std::iter::repeat_n(String::new(), 6)));
+            t.row(head.iter().cloned().chain(std::iter::repeat_n(String::new(), 7)));
         }
         for (i, m) in e.matches.iter().enumerate() {
-            t.row(head.iter().cloned().chain([
-                (i + 1).to_string(),
-                m.code.clone(),
-                m.uri.clone(),
-                m.framework.clone(),
-                format!("{:.3}", m.score),
-                m.relation.to_string(),
-            ]));
+            t.row(
+                head.iter().cloned().chain([
+                    (i + 1).to_string(),
+                    m.code.clone(),
+                    m.uri.clone(),
+                    m.framework.clone(),
+                    format!("{:.3}", m.score),
+                    m.relation.to_string(),
+                    m.reviewed
+                        .as_ref()
+                        .map(|r| r.decision.as_str().to_string())
+                        .unwrap_or_default(),
+                ]),
+            );
         }
     }
     t
@@ -275,7 +286,12 @@ pub fn write_text<W: Write + ?Sized>(out: &mut W, c: &Corpus, x: &Crosswalk) -> 
                 } else {
                     "related"
                 };
-                format!("{} {:.2} {rel}", m.code, m.score)
+                let mark = m
+                    .reviewed
+                    .as_ref()
+                    .map(|r| format!(" {}", r.decision.marker()))
+                    .unwrap_or_default();
+                format!("{} {:.2} {rel}{mark}", m.code, m.score)
             })
             .collect();
         t.row([

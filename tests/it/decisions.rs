@@ -265,3 +265,127 @@ fn a_malformed_decisions_file_stops_with_its_line() {
         }
     }
 }
+
+/// `compare --decisions A.csv --decisions B.csv`: each file applies to its own program. Rejecting
+/// every pair of one covered standard in the second program makes it a gap there, marked
+/// reviewed, and leaves the first program's cell as it was.
+#[test]
+fn compare_applies_each_programs_decisions_to_that_program() {
+    let root = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("examples");
+    let (a, b) = (root.join("grade4-math-toc.txt"), root.join("grade4-math-toc-b.md"));
+    let scope = ["-f", "ccss-math", "-g", "4"];
+    let compare = |extra: &[&Path]| {
+        let mut c = aligner();
+        c.arg("compare").arg(&a).arg(&b).args(scope).args(["--format", "json"]);
+        for d in extra {
+            c.arg("--decisions").arg(d);
+        }
+        json_of(&mut c)
+    };
+    let before = compare(&[]);
+    let cell = |v: &Value, code: &str, p: usize| {
+        v["standards"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .find(|s| s["code"] == code)
+            .unwrap()["programs"][p]
+            .clone()
+    };
+    let code = "4.NBT.A.3";
+    assert_eq!(cell(&before, code, 1)["status"], "covered");
+    let t = stdout_of(aligner().arg("review").arg(&b).args(scope));
+    let dir = tempfile::tempdir().unwrap();
+    let (none, reject) = (dir.path().join("a.csv"), dir.path().join("b.csv"));
+    // The first program's file: its template, nothing decided yet.
+    std::fs::write(&none, stdout_of(aligner().arg("review").arg(&a).args(scope))).unwrap();
+    fill(&t, &reject, |_, c| c.starts_with(code).then_some("reject"), "");
+    let after = compare(&[&none, &reject]);
+    let b_cell = cell(&after, code, 1);
+    assert_eq!(b_cell["status"], "gap", "{b_cell}");
+    assert_eq!(b_cell["reviewed"][0]["decision"], "reject", "{b_cell}");
+    assert_eq!(cell(&after, code, 0), cell(&before, code, 0));
+    // More files than programs is a usage error.
+    let out = aligner()
+        .arg("compare")
+        .arg(&a)
+        .arg(&b)
+        .args(scope)
+        .args(["--decisions"])
+        .arg(&none)
+        .arg("--decisions")
+        .arg(&none)
+        .arg("--decisions")
+        .arg(&none)
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(2));
+}
+
+/// `crosswalk --decisions`: the unit is the --from standard's code; a rejected counterpart is no
+/// longer listed, an accepted one is listed (at least `related`) whatever its score, both marked.
+#[test]
+fn crosswalk_honours_rejections_and_acceptances_by_source_code() {
+    let run = |d: Option<&Path>| -> Vec<Value> {
+        let mut c = aligner();
+        c.args([
+            "crosswalk",
+            "--from",
+            "sc-math",
+            "--to",
+            "ccss-math",
+            "--grade",
+            "3",
+            "--format",
+            "jsonl",
+        ]);
+        if let Some(d) = d {
+            c.arg("--decisions").arg(d);
+        }
+        stdout_of(&mut c)
+            .lines()
+            .map(|l| serde_json::from_str(l).unwrap())
+            .collect()
+    };
+    let before = run(None);
+    let listed = before
+        .iter()
+        .find(|e| !e["matches"].as_array().unwrap().is_empty())
+        .expect("a matched standard");
+    let unlisted = before
+        .iter()
+        .find(|e| e["matches"].as_array().unwrap().is_empty())
+        .expect("an unmatched standard");
+    let (src, dst) = (
+        listed["standard"]["code"].as_str().unwrap(),
+        listed["matches"][0]["code"].as_str().unwrap(),
+    );
+    let lone = unlisted["standard"]["code"].as_str().unwrap();
+    let dir = tempfile::tempdir().unwrap();
+    let file = dir.path().join("xw.csv");
+    std::fs::write(
+        &file,
+        format!("unit,code,decision,reviewer,date,note\n{src},{dst},reject,committee,2026-12-01,\n{lone},3.OA.A.1,accept,committee,2026-12-01,checked by hand\n"),
+    )
+    .unwrap();
+    let after = run(Some(&file));
+    let find = |code: &str| after.iter().find(|e| e["standard"]["code"] == code).unwrap().clone();
+    assert!(
+        !find(src)["matches"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .any(|m| m["code"] == dst),
+        "{}",
+        find(src)
+    );
+    let accepted = find(lone)["matches"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|m| m["code"] == "3.OA.A.1")
+        .cloned()
+        .unwrap_or_else(|| panic!("{}", find(lone)));
+    assert_eq!(accepted["reviewed"]["decision"], "accept");
+    assert!(accepted["relation"] == "related" || accepted["relation"] == "exact_match");
+}

@@ -266,3 +266,69 @@ fn heatmap_cells_count_strand_by_grade() {
         }
     }
 }
+
+fn compare_html() -> String {
+    stdout_of(
+        aligner()
+            .arg("compare")
+            .arg(example("grade4-math-toc.txt"))
+            .arg(example("grade4-math-toc-b.md"))
+            .args(["-f", "ccss-math", "-g", "4", "--format", "html"]),
+    )
+}
+
+/// `compare --format html`: self-contained and balanced, a program x domain heatmap whose cells
+/// are the JSON's percentages, and the ranking's reasons.
+#[test]
+fn compare_html_has_a_program_by_domain_heatmap() {
+    let html = compare_html();
+    check_balanced(&html).expect("balanced tags");
+    assert_self_contained(&html, false);
+    assert!(html.contains("<table class=\"heatmap\">"));
+    assert!(html.contains("Standards covered, by domain and program"));
+    let v = json_of(
+        aligner()
+            .arg("compare")
+            .arg(example("grade4-math-toc.txt"))
+            .arg(example("grade4-math-toc-b.md"))
+            .args(["-f", "ccss-math", "-g", "4", "--format", "json"]),
+    );
+    let domains = v["rollup"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|l| l["level"] == "domain")
+        .unwrap();
+    for row in domains["rows"].as_array().unwrap() {
+        for cell in row["programs"].as_array().unwrap() {
+            let text = format!(
+                "{} of {}, {} lessons",
+                cell["covered"], row["standards"], cell["lessons"]
+            );
+            assert!(html.contains(&text), "{text}");
+        }
+    }
+    for r in v["ranking"].as_array().unwrap() {
+        assert!(html.contains(r["reason"].as_str().unwrap()), "{r}");
+    }
+    assert_eq!(html, compare_html());
+}
+
+#[test]
+#[ignore = "needs chromium (Debian package chromium)"]
+fn compare_renders_in_headless_chromium() {
+    let dir = tempfile::tempdir().unwrap();
+    let page = dir.path().join("compare.html");
+    std::fs::write(&page, compare_html()).unwrap();
+    let shot = dir.path().join("compare.png");
+    let status = std::process::Command::new("chromium")
+        .args(["--headless", "--no-sandbox", "--disable-gpu", "--hide-scrollbars"])
+        .arg(format!("--screenshot={}", shot.display()))
+        .args(["--window-size=1200,1600"])
+        .arg(format!("file://{}", page.display()))
+        .status()
+        .expect("chromium runs");
+    assert!(status.success());
+    let (dark, total) = ink(&shot);
+    assert!(dark * 100 > total * 2, "{dark} of {total} pixels not white");
+}
