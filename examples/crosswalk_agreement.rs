@@ -67,6 +67,7 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
                 top: 10,
                 thresholds: Thresholds::default(),
             },
+            None,
         )?;
         let links: Vec<BTreeSet<Ref>> = x.rows.iter().map(|r| linked(c, fw, r.standard)).collect();
         let mut pairs = Vec::new();
