@@ -30,7 +30,11 @@ use std::path::PathBuf;
 units and textbook tables of contents to them, checks the codes a publisher claims, and reports coverage and gaps.\n\n\
 The shipped standards (CCSS math and ELA, NGSS, DC, MD and PA sets) are indexed on first use.",
     after_help = "Examples:\n  aligner search \"add fractions with like denominators\" --grade 4 --framework ccss-math\n  \
-aligner show 4.NF.3\n  aligner frameworks\n  aligner index my-district.csv --index ./district-index\n\n\
+aligner show 4.NF.3\n  aligner frameworks\n  aligner audit examples/grade4-math-toc.txt --format html > audit.html\n  \
+aligner compare book-a.txt book-b.txt -f ccss-math -g 4\n  \
+aligner audit toc.txt --correlation publisher-correlation.csv\n  \
+aligner crosswalk --from sc-math --to ccss-math --format case > crosswalk.json\n  \
+aligner index my-district.csv --index ./district-index\n\n\
 Exit codes: 0 success, 1 a check failed (audit thresholds), 2 usage or input error.\n\
 A file argument `-` reads standard input (match, audit, eval)."
 )]
