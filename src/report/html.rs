@@ -493,6 +493,92 @@ otherwise it is a <em>gap</em>.</p>",
     }
     b.push_str("</section>\n");
 
+    // Claims carried through a crosswalk (`--via`) and the correlation sheet's check.
+    if let Some(v) = &j.via {
+        b.push_str("<section id=\"via\">\n<h2>Claims carried through the crosswalk</h2>\n");
+        let _ = writeln!(
+            b,
+            "<p>{} claimed codes of {} carried to the audited framework's counterparts{}.</p>",
+            v.carried,
+            escape(&v.framework),
+            if v.no_counterpart.is_empty() {
+                String::new()
+            } else {
+                escape(&format!(
+                    "; no counterpart: {}",
+                    v.no_counterpart
+                        .iter()
+                        .map(|n| format!("{} ({})", n.code, n.unit))
+                        .collect::<Vec<_>>()
+                        .join(", ")
+                ))
+            }
+        );
+        let rows: Vec<String> = j
+            .units
+            .iter()
+            .flat_map(|u| {
+                u.claims.iter().filter(|k| k.via.is_some()).map(move |k| {
+                    format!(
+                        "{}{}{}",
+                        td("code", &u.id),
+                        td(
+                            "code",
+                            &format!("{} (via {})", k.code, k.via.as_deref().unwrap_or_default())
+                        ),
+                        td("", &k.status.replace('_', " "))
+                    )
+                })
+            })
+            .collect();
+        b.push_str(&table(&["unit", "claimed", "verdict"], &rows));
+        b.push_str("</section>\n");
+    }
+    if let Some(cj) = &j.correlation {
+        b.push_str("<section id=\"correlation\">\n<h2>Correlation check</h2>\n");
+        let counts: Vec<String> = cj
+            .summary
+            .iter()
+            .map(|(k, n)| format!("{n} {}", k.replace('_', " ")))
+            .collect();
+        let supported = cj.standards.iter().filter(|s| s.supported).count();
+        let _ = writeln!(
+            b,
+            "<p>{}: {} citations ({}); {} of {} codes have a supported citation.</p>",
+            escape(&cj.file),
+            cj.citations.len(),
+            escape(&counts.join(", ")),
+            supported,
+            cj.standards.len()
+        );
+        let rows: Vec<String> = cj
+            .citations
+            .iter()
+            .map(|ct| {
+                let entry = ct
+                    .entry
+                    .as_ref()
+                    .map(|e| format!("{} {}", e.id, e.title))
+                    .unwrap_or_else(|| "—".to_string());
+                let verdict_class = if ct.verdict == "supported" { "" } else { "status-gap" };
+                format!(
+                    "{}{}{}{}{}{}",
+                    td("num", &ct.line.to_string()),
+                    td("code", &ct.code),
+                    td("text", &ct.citation),
+                    td("text", &entry),
+                    td(verdict_class, &ct.verdict.replace('_', " ")),
+                    td("text", &ct.evidence)
+                )
+            })
+            .collect();
+        b.push_str(&table(
+            &["line", "code", "citation", "entry", "verdict", "evidence"],
+            &rows,
+        ));
+        b.push_str("</section>\n");
+    }
+
     // Each standard with the units that address it.
     b.push_str("<section id=\"standards\">\n<h2>Standards and the units that address them</h2>\n");
     let rows: Vec<String> = cov
@@ -557,11 +643,15 @@ the unit shares with the standard.</p>",
                 .matches
                 .iter()
                 .map(|m| {
+                    let strength = match &m.reviewed {
+                        Some(r) => format!("{} · {} ({})", m.strength.as_str(), r.decision.marker(), r.reviewer),
+                        None => m.strength.as_str().to_string(),
+                    };
                     format!(
                         "{}{}{}{}{}",
                         td("code", &code_of(c, m.r)),
                         td("num", &format!("{:.2}", m.score)),
-                        td("", m.strength.as_str()),
+                        td("", &strength),
                         td("text", &m.evidence.join(", ")),
                         td("text", &c.standard(m.r).text)
                     )

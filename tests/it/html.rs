@@ -332,3 +332,48 @@ fn compare_renders_in_headless_chromium() {
     let (dark, total) = ink(&shot);
     assert!(dark * 100 > total * 2, "{dark} of {total} pixels not white");
 }
+
+/// The HTML audit carries what the other formats carry: the correlation check with every
+/// citation's verdict, the claims carried through a crosswalk, and reviewers' marks.
+#[test]
+fn audit_html_carries_the_correlation_check_carried_claims_and_reviews() {
+    let sheet = example("grade4-correlation.csv");
+    let sheet = sheet.to_str().unwrap();
+    let html = html_of(&example("grade4-math-toc.txt"), &["--correlation", sheet]);
+    check_balanced(&html).expect("balanced tags");
+    assert!(html.contains("<h2>Correlation check</h2>"));
+    let v = json_of(aligner().arg("audit").arg(example("grade4-math-toc.txt")).args([
+        "--correlation",
+        sheet,
+        "--format",
+        "json",
+    ]));
+    for ct in v["correlation"]["citations"].as_array().unwrap() {
+        let verdict = ct["verdict"].as_str().unwrap().replace('_', " ");
+        assert!(html.contains(&format!(">{verdict}</td>")), "{ct}");
+    }
+    let via = html_of(
+        &example("grade3-ccss-toc.txt"),
+        &["-f", "sc-math", "--via", "ccss-math"],
+    );
+    assert!(via.contains("<h2>Claims carried through the crosswalk</h2>"));
+    assert!(via.contains("(via 3.NBT.A.1)"));
+    // A rejected match is marked in the unit's table.
+    let toc = example("grade4-math-toc.txt");
+    let template = stdout_of(aligner().arg("review").arg(&toc));
+    let row = template.lines().nth(1).expect("a proposed pair");
+    let mut cells = row.splitn(3, ',');
+    let (unit, code) = (cells.next().unwrap(), cells.next().unwrap());
+    let dir = tempfile::tempdir().unwrap();
+    let file = dir.path().join("d.csv");
+    std::fs::write(
+        &file,
+        format!("unit,code,decision,reviewer,date,note\n{unit},{code},reject,committee,2026-12-01,\n"),
+    )
+    .unwrap();
+    let reviewed = html_of(&toc, &["--decisions", file.to_str().unwrap()]);
+    assert!(
+        reviewed.contains("✗ rejected (committee)"),
+        "no mark for {unit} x {code}"
+    );
+}
