@@ -281,7 +281,7 @@ pub fn build<'a>(
         }))
         .collect(),
         standards: cov.standards.iter().map(std_json).collect(),
-        gaps: cov.gaps().map(|sc| code_of(c, sc.r)).collect(),
+        gaps: cov.gaps_in_order(c).map(|sc| code_of(c, sc.r)).collect(),
         unaligned_units: unaligned.iter().map(|&u| unit_json(&units[u])).collect(),
         reviews: units.iter().filter(|u| !u.role.is_lesson()).map(unit_json).collect(),
         off_grade: cov
@@ -437,7 +437,7 @@ fn rollup_table(rows: &[Rollup], key: &str, width: usize) -> Table {
 
 fn gap_table(c: &Corpus, cov: &Coverage, width: usize) -> Table {
     let mut t = Table::new(["gap", "grades", "standard"]).wrap(["standard"]);
-    for sc in cov.gaps() {
+    for sc in cov.gaps_in_order(c) {
         t.row([
             code_of(c, sc.r),
             grades_label(&c.standard(sc.r).grades),

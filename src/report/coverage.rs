@@ -127,6 +127,31 @@ impl Coverage {
     pub fn pct(&self) -> f64 {
         pct(self.count(Status::Covered), self.total())
     }
+    /// The gaps, framework by framework, domain (or strand) by domain in the framework's order,
+    /// and within one in code order (digits by value: 4.MD.A.3 before 4.MD.B.4), whatever order
+    /// the framework's file lists them in.
+    pub fn gaps_in_order<'a>(&'a self, c: &Corpus) -> impl Iterator<Item = &'a StandardCoverage> {
+        let outer = self.levels.first();
+        let mut v: Vec<(usize, &StandardCoverage)> = self
+            .standards
+            .iter()
+            .enumerate()
+            .filter(|(_, x)| x.status == Status::Gap)
+            .collect();
+        let row = |i: usize| {
+            outer
+                .and_then(|l| l.row_of.get(i).copied().flatten())
+                .unwrap_or(usize::MAX)
+        };
+        v.sort_by(|(i, a), (j, b)| {
+            a.r.fw
+                .cmp(&b.r.fw)
+                .then(row(*i).cmp(&row(*j)))
+                .then_with(|| natural_cmp(c.standard(a.r).display_code(), c.standard(b.r).display_code()))
+        });
+        v.into_iter().map(|(_, x)| x)
+    }
+
     pub fn gaps(&self) -> impl Iterator<Item = &StandardCoverage> {
         self.standards.iter().filter(|x| x.status == Status::Gap)
     }

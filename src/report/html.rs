@@ -397,7 +397,7 @@ otherwise it is a <em>gap</em>.</p>",
     // Gaps and weak standards.
     b.push_str("<section id=\"gaps\">\n<h2>Gaps: standards nothing addresses</h2>\n");
     let gaps: Vec<String> = cov
-        .gaps()
+        .gaps_in_order(c)
         .map(|sc| {
             let st = c.standard(sc.r);
             format!(

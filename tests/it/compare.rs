@@ -259,3 +259,42 @@ fn audit_reports_lessons_and_pages_per_standard_and_domain() {
     assert!(md.contains("## Lessons per standard"));
     assert!(md.contains("| 4.NBT.B.5 |"));
 }
+
+/// The gap list reads in the framework's domain order and, within a domain, in code order
+/// (4.NBT.A.2 before 4.NBT.B.4, 4.MD.A.3 before 4.MD.B.4), whatever order the file lists them in.
+#[test]
+fn gaps_come_domain_by_domain_in_code_order() {
+    let v = json_of(
+        aligner()
+            .arg("audit")
+            .arg(a())
+            .args(["-f", "ccss-math", "-g", "4", "--format", "json"]),
+    );
+    let gaps: Vec<String> = v["gaps"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|g| g.as_str().unwrap().to_string())
+        .collect();
+    assert!(gaps.len() > 3, "{gaps:?}");
+    let domains = v["rollup"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|l| l["level"] == "domain")
+        .unwrap();
+    let order: Vec<&str> = domains["rows"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|r| r["key"].as_str().unwrap())
+        .collect();
+    let domain_of = |code: &str| order.iter().position(|d| code.starts_with(&format!("{d}."))).unwrap();
+    let key = |code: &str| {
+        let nums: Vec<String> = code.split('.').map(|p| format!("{p:>4}")).collect();
+        (domain_of(code), nums)
+    };
+    let mut sorted = gaps.clone();
+    sorted.sort_by_key(|g| key(g));
+    assert_eq!(gaps, sorted);
+}
