@@ -592,23 +592,7 @@ fn claims_table(c: &Corpus, al: &[UnitAlignment], units: &[Unit]) -> Option<Tabl
         let paged = problems.iter().any(|(u, _)| units[*u].page.is_some());
         let mut t = Table::new(with_page(paged, 1, &["unit", "page", "claimed", "verdict", "detail"])).wrap(["detail"]);
         for (u, k) in problems {
-            let detail = if !k.suggestions.is_empty() {
-                format!("did you mean {}?", k.suggestions.join(", "))
-            } else if k.status == crate::align::ClaimStatus::OffGrade {
-                format!(
-                    "standard is grade {}",
-                    k.resolved
-                        .first()
-                        .map(|r| grades_label(&c.standard(*r).grades))
-                        .unwrap_or_default()
-                )
-            } else if k.resolved.len() > 1 {
-                k.resolved.iter().map(|r| code_of(c, *r)).collect::<Vec<_>>().join(" ")
-            } else if k.status == crate::align::ClaimStatus::NoEvidence {
-                "the entry's words name no standard".to_string()
-            } else {
-                k.score.map(|s| format!("score {s:.2}")).unwrap_or_default()
-            };
+            let detail = super::matches::claim_detail(c, k);
             t.row(with_page(
                 paged,
                 1,

@@ -8,8 +8,8 @@
 
 use super::audit::AuditJson;
 use super::coverage::{Coverage, Rollup, Status};
-use super::matches::{code_of, page_suffix, unit_name};
-use crate::align::{ClaimCheck, ClaimStatus, UnitAlignment};
+use super::matches::{claim_detail, code_of, page_suffix, unit_name};
+use crate::align::{ClaimStatus, UnitAlignment};
 use crate::corpus::Corpus;
 use crate::model::{grades_label, Unit};
 use std::collections::BTreeMap;
@@ -284,27 +284,6 @@ pub fn td(class: &str, text: &str) -> String {
         format!("<td>{}</td>", escape(text))
     } else {
         format!("<td class=\"{class}\">{}</td>", escape(text))
-    }
-}
-
-/// What to tell about a claim that is not supported (as the table report does).
-fn claim_detail(c: &Corpus, k: &ClaimCheck) -> String {
-    if !k.suggestions.is_empty() {
-        format!("did you mean {}?", k.suggestions.join(", "))
-    } else if k.status == ClaimStatus::OffGrade {
-        format!(
-            "standard is grade {}",
-            k.resolved
-                .first()
-                .map(|r| grades_label(&c.standard(*r).grades))
-                .unwrap_or_default()
-        )
-    } else if k.resolved.len() > 1 {
-        k.resolved.iter().map(|r| code_of(c, *r)).collect::<Vec<_>>().join(" ")
-    } else if k.status == ClaimStatus::NoEvidence {
-        "the entry's words name no standard".to_string()
-    } else {
-        k.score.map(|s| format!("score {s:.2}")).unwrap_or_default()
     }
 }
 

@@ -303,3 +303,25 @@ pub fn write_text<W: Write + ?Sized>(out: &mut W, c: &Corpus, units: &[Unit], al
     }
     Ok(())
 }
+
+/// What to tell about a claim that is not supported: the suggestions for an unknown code, the
+/// standard's grade for an off-grade one, the codes an ambiguous one names, or its score.
+pub fn claim_detail(c: &Corpus, k: &ClaimCheck) -> String {
+    if !k.suggestions.is_empty() {
+        format!("did you mean {}?", k.suggestions.join(", "))
+    } else if k.status == crate::align::ClaimStatus::OffGrade {
+        format!(
+            "standard is grade {}",
+            k.resolved
+                .first()
+                .map(|r| crate::model::grades_label(&c.standard(*r).grades))
+                .unwrap_or_default()
+        )
+    } else if k.resolved.len() > 1 {
+        k.resolved.iter().map(|r| code_of(c, *r)).collect::<Vec<_>>().join(" ")
+    } else if k.status == crate::align::ClaimStatus::NoEvidence {
+        "the entry's words name no standard".to_string()
+    } else {
+        k.score.map(|s| format!("score {s:.2}")).unwrap_or_default()
+    }
+}
