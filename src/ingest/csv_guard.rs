@@ -169,6 +169,59 @@ pub(crate) fn check_quotes(
     Ok(())
 }
 
+/// A CSV text with a header row, opened as the sheets of this crate are read (a correlation
+/// sheet, a decisions file): byte-order mark dropped, an empty text refused, the delimiter
+/// sniffed, cells trimmed, rows of any length, and a header that cannot be read reported at the
+/// line of an unclosed quote if there is one.
+pub struct HeadedCsv<'t> {
+    /// The text without its byte-order mark.
+    pub text: &'t str,
+    pub delim: u8,
+    pub lines: Lines<'t>,
+    /// The line of the header row.
+    pub header_line: u64,
+    pub headers: csv::StringRecord,
+    pub reader: csv::Reader<&'t [u8]>,
+}
+
+impl<'t> HeadedCsv<'t> {
+    pub fn open(path: &Path, text: &'t str) -> Result<HeadedCsv<'t>> {
+        let text = text.strip_prefix('\u{feff}').unwrap_or(text);
+        if text.trim().is_empty() {
+            return Err(Error::input(Location::file(path), "file is empty"));
+        }
+        let delim = sniff_delimiter(text);
+        let lines = Lines::new(text);
+        let header_line = lines.line_at(text.find(|c: char| !c.is_whitespace()).unwrap_or(0));
+        let mut reader = csv::ReaderBuilder::new()
+            .delimiter(delim)
+            .flexible(true)
+            .trim(csv::Trim::All)
+            .from_reader(text.as_bytes());
+        let headers = match reader.headers() {
+            Ok(h) => h.clone(),
+            Err(e) => {
+                check_quotes(path, text, delim, 0, false, &|_| false)?;
+                return Err(malformed(path, &lines, e));
+            }
+        };
+        Ok(HeadedCsv {
+            text,
+            delim,
+            lines,
+            header_line,
+            headers,
+            reader,
+        })
+    }
+}
+
+/// `FILE:LINE: malformed CSV: ...` for a reader's error.
+pub fn malformed(path: &Path, lines: &Lines<'_>, e: csv::Error) -> Error {
+    let line = e.position().map(|p| lines.line_at(p.byte() as usize)).unwrap_or(1);
+    Error::input(Location::line(path, line), format!("malformed CSV: {e}"))
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -78,29 +78,15 @@ pub fn read_correlation(path: &Path) -> Result<Correlation> {
 
 /// As [`read_correlation`], for text in memory.
 pub fn parse_correlation(path: &Path, text: &str) -> Result<Correlation> {
-    let text = text.strip_prefix('\u{feff}').unwrap_or(text);
-    if text.trim().is_empty() {
-        return Err(Error::input(Location::file(path), "file is empty"));
-    }
-    let delim = csv_guard::sniff_delimiter(text);
-    let lines = csv_guard::Lines::new(text);
-    let header_line = lines.line_at(text.find(|c: char| !c.is_whitespace()).unwrap_or(0));
-    let mut rdr = csv::ReaderBuilder::new()
-        .delimiter(delim)
-        .flexible(true)
-        .trim(csv::Trim::All)
-        .from_reader(text.as_bytes());
-    let csv_err = |e: csv::Error| {
-        let line = e.position().map(|p| lines.line_at(p.byte() as usize)).unwrap_or(1);
-        Error::input(Location::line(path, line), format!("malformed CSV: {e}"))
-    };
-    let headers = match rdr.headers() {
-        Ok(h) => h.clone(),
-        Err(e) => {
-            csv_guard::check_quotes(path, text, delim, 0, false, &|_| false)?;
-            return Err(csv_err(e));
-        }
-    };
+    let csv_guard::HeadedCsv {
+        text,
+        delim,
+        lines,
+        header_line,
+        headers,
+        reader: mut rdr,
+    } = csv_guard::HeadedCsv::open(path, text)?;
+    let csv_err = |e: csv::Error| csv_guard::malformed(path, &lines, e);
     let keys: Vec<String> = headers.iter().map(header_key).collect();
     let shown = || headers.iter().collect::<Vec<_>>().join(", ");
     let c_code = CODE_COLUMNS
