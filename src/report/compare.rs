@@ -497,48 +497,48 @@ fn level_table(j: &CompareJson, l: &LevelJson, width: usize) -> Table {
     t
 }
 
-/// The standards some cover and others do not: a column per program with its status.
-fn differences_table(j: &CompareJson) -> Table {
-    let names = column_names(j);
+/// A table of standards with one column per program, each cell `cell` of that program's cell.
+fn per_program<'a>(
+    j: &CompareJson,
+    standards: impl Iterator<Item = &'a StandardJson>,
+    cell: impl Fn(&StandardCellJson) -> String,
+) -> Table {
     let mut head = vec!["standard".to_string()];
-    head.extend(names.iter().cloned());
+    head.extend(column_names(j));
     let mut t = Table::new(head);
-    for d in &j.differences {
-        let Some(s) = j.standards.iter().find(|s| s.code == d.code) else {
-            continue;
-        };
-        let mut cells = vec![d.code.clone()];
-        cells.extend(s.programs.iter().map(|p| {
-            if p.reviewed.is_empty() {
-                p.status.to_string()
-            } else {
-                format!("{} (reviewed)", p.status)
-            }
-        }));
+    for s in standards {
+        let mut cells = vec![s.code.clone()];
+        cells.extend(s.programs.iter().map(&cell));
         t.row(cells);
     }
     t
 }
 
+/// The standards some cover and others do not: a column per program with its status.
+fn differences_table(j: &CompareJson) -> Table {
+    let differing = j
+        .differences
+        .iter()
+        .filter_map(|d| j.standards.iter().find(|s| s.code == d.code));
+    per_program(j, differing, |p| {
+        if p.reviewed.is_empty() {
+            p.status.to_string()
+        } else {
+            format!("{} (reviewed)", p.status)
+        }
+    })
+}
+
 /// Emphasis per standard: a column per program with its lessons (and pages).
 fn lessons_table(j: &CompareJson) -> Table {
-    let names = column_names(j);
-    let mut head = vec!["standard".to_string()];
-    head.extend(names.iter().cloned());
-    let mut t = Table::new(head);
-    for s in &j.standards {
-        let mut cells = vec![s.code.clone()];
-        cells.extend(s.programs.iter().map(|p| {
-            let mark = if p.reviewed.is_empty() { "" } else { " ✓" };
-            match (p.status, p.pages) {
-                ("gap", _) => format!("gap{mark}"),
-                (_, Some(pages)) => format!("{} ({pages} p.){mark}", p.lessons),
-                _ => format!("{}{mark}", p.lessons),
-            }
-        }));
-        t.row(cells);
-    }
-    t
+    per_program(j, j.standards.iter(), |p| {
+        let mark = if p.reviewed.is_empty() { "" } else { " ✓" };
+        match (p.status, p.pages) {
+            ("gap", _) => format!("gap{mark}"),
+            (_, Some(pages)) => format!("{} ({pages} p.){mark}", p.lessons),
+            _ => format!("{}{mark}", p.lessons),
+        }
+    })
 }
 
 /// A text bar of `width` cells for a percentage: `██████░░░░`.
@@ -549,22 +549,13 @@ pub fn bar(pct: f64, width: usize) -> String {
 
 /// Per standard, each program's best unit and its page (`gap` where it has none).
 fn best_table(j: &CompareJson) -> Table {
-    let names = column_names(j);
-    let mut head = vec!["standard".to_string()];
-    head.extend(names.iter().cloned());
-    let mut t = Table::new(head);
-    for s in &j.standards {
-        let mut cells = vec![s.code.clone()];
-        cells.extend(s.programs.iter().map(|p| match &p.best_unit {
-            Some(b) if p.status != "gap" => {
-                let page = b.page.as_deref().map(|x| format!(", p. {x}")).unwrap_or_default();
-                format!("{} {} ({}{page})", b.id, b.title, p.status)
-            }
-            _ => "gap".to_string(),
-        }));
-        t.row(cells);
-    }
-    t
+    per_program(j, j.standards.iter(), |p| match &p.best_unit {
+        Some(b) if p.status != "gap" => {
+            let page = b.page.as_deref().map(|x| format!(", p. {x}")).unwrap_or_default();
+            format!("{} {} ({}{page})", b.id, b.title, p.status)
+        }
+        _ => "gap".to_string(),
+    })
 }
 
 fn headline(j: &CompareJson) -> String {
