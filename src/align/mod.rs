@@ -4,7 +4,7 @@
 //! per-field counts, word pairs, meaning) and says why ([`evidence`]); [`matcher`] ties them
 //! together, with the weights of [`params`]. [`claims`] checks the codes a publisher claims.
 //! [`align_units`] runs them over a curriculum. Text analysis is [`analyze`]; the static word
-//! embeddings are [`embed`] and [`semantic`].
+//! embeddings are [`embed`] and [`semantic`]; the sentence model is [`encoder`].
 
 pub mod analyze;
 pub mod calibrate;
@@ -13,6 +13,7 @@ pub mod citations;
 pub mod claims;
 pub mod crosswalk;
 pub mod embed;
+pub mod encoder;
 pub mod evidence;
 pub mod features;
 pub mod lesson;

@@ -16,6 +16,7 @@ mod crosswalk;
 mod curriculum;
 mod decisions;
 mod embed;
+mod encoder;
 mod engine;
 mod frameworks_more;
 mod hostile;

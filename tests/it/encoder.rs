@@ -1,0 +1,69 @@
+//! The sentence encoder against its reference: `tests/data/encoder-reference.jsonl` holds, for the
+//! sentences of `tests/data/encoder-sentences.txt`, the token ids of Hugging Face's `tokenizers`
+//! (the model's own `tokenizer.json`) and the vector of the float32 model computed with numpy
+//! (`scripts/convert-encoder.py --reference`). aligner's int8 weights must stay within a cosine
+//! of 0.995 of it, and its tokenizer must give the same ids.
+
+use aligner::align::encoder::Encoder;
+
+struct Ref {
+    text: String,
+    ids: Vec<u32>,
+    vector: Vec<f32>,
+}
+
+fn references() -> Vec<Ref> {
+    let raw = std::fs::read_to_string(concat!(
+        env!("CARGO_MANIFEST_DIR"),
+        "/tests/data/encoder-reference.jsonl"
+    ))
+    .unwrap();
+    raw.lines()
+        .map(|l| {
+            let v: serde_json::Value = serde_json::from_str(l).unwrap();
+            Ref {
+                text: v["text"].as_str().unwrap().to_string(),
+                ids: v["ids"]
+                    .as_array()
+                    .unwrap()
+                    .iter()
+                    .map(|x| x.as_u64().unwrap() as u32)
+                    .collect(),
+                vector: v["vector"]
+                    .as_array()
+                    .unwrap()
+                    .iter()
+                    .map(|x| x.as_f64().unwrap() as f32)
+                    .collect(),
+            }
+        })
+        .collect()
+}
+
+#[test]
+fn tokenizer_gives_the_reference_ids() {
+    let e = Encoder::shipped();
+    let refs = references();
+    assert_eq!(refs.len(), 10);
+    for r in &refs {
+        assert_eq!(e.token_ids(&r.text), r.ids, "{:?}", r.text);
+    }
+    // The long text is cut at 256 tokens, as sentence-transformers cuts it.
+    assert!(refs.iter().any(|r| r.ids.len() == 256));
+}
+
+#[test]
+fn vectors_agree_with_the_float32_model() {
+    let e = Encoder::shipped();
+    let refs = references();
+    let texts: Vec<&str> = refs.iter().map(|r| r.text.as_str()).collect();
+    let got = e.encode_all(&texts, 2);
+    for (r, v) in refs.iter().zip(&got) {
+        assert_eq!(v.len(), 384);
+        let cos: f32 = v.iter().zip(&r.vector).map(|(a, b)| a * b).sum();
+        assert!(cos > 0.995, "{:?}: cosine {cos}", r.text);
+    }
+    // Related texts are nearer than unrelated ones.
+    let cos = |a: &[f32], b: &[f32]| a.iter().zip(b).map(|(x, y)| x * y).sum::<f32>();
+    assert!(cos(&got[0], &got[2]) > cos(&got[0], &got[4]));
+}
