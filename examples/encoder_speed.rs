@@ -19,7 +19,7 @@ fn main() {
             .map(|x| x.as_f64().unwrap() as f32)
             .collect();
         let got = e.encode(v["text"].as_str().unwrap());
-        let cos: f32 = got.iter().zip(&want).map(|(a, b)| a * b).sum();
+        let cos = aligner::align::semantic::dot(&got, &want);
         println!(
             "cos {cos:.5}  {}",
             v["text"].as_str().unwrap().chars().take(50).collect::<String>()

@@ -22,6 +22,8 @@ pub const BATCH_TOKENS: usize = 2048;
 
 /// BERT's position embeddings.
 const POSITIONS: usize = 512;
+/// WordPiece's unknown token, what an id outside the vocabulary reads as.
+const UNK: usize = 100;
 const CLS: u32 = 101;
 const SEP: u32 = 102;
 
@@ -157,7 +159,8 @@ impl Tensors<'_> {
             .collect())
     }
 
-    fn i8s(&self, name: &str, want: &[usize]) -> Result<(Vec<i8>, Vec<f32>), EncoderError> {
+    /// An int8 tensor's bytes and its scale per row.
+    fn i8s(&self, name: &str, want: &[usize]) -> Result<(&[u8], Vec<f32>), EncoderError> {
         let t = self.info(name, want)?;
         if t.dtype != "i8" {
             return Err(EncoderError::Header(format!(
@@ -165,7 +168,7 @@ impl Tensors<'_> {
                 t.dtype
             )));
         }
-        let q = self.data[t.offset..t.offset + t.len].iter().map(|&b| b as i8).collect();
+        let q = &self.data[t.offset..t.offset + t.len];
         Ok((q, self.f32s(&format!("{name}.scale"), &want[..1])?))
     }
 
@@ -174,7 +177,7 @@ impl Tensors<'_> {
         let (q, s) = self.i8s(name, &[rows, cols])?;
         Ok(q.chunks_exact(cols)
             .zip(&s)
-            .flat_map(|(row, &sc)| row.iter().map(move |&x| x as f32 * sc))
+            .flat_map(|(row, &sc)| row.iter().map(move |&x| x as i8 as f32 * sc))
             .collect())
     }
 
@@ -227,6 +230,7 @@ impl Encoder {
         };
         let (d, ff) = (h.hidden, h.intermediate);
         let (word, word_scale) = t.i8s("embeddings.word_embeddings.weight", &[h.vocab, d])?;
+        let word = word.iter().map(|&b| b as i8).collect();
         let mut layers = Vec::with_capacity(h.layers);
         for i in 0..h.layers {
             let p = format!("encoder.layer.{i}.");
@@ -308,14 +312,6 @@ impl Encoder {
         }
         let mut out: Vec<Vec<f32>> = vec![Vec::new(); ids.len()];
         let threads = threads.clamp(1, batches.len().max(1));
-        if threads == 1 {
-            for b in &batches {
-                for (k, v) in self.forward(&ids[b.clone()]).into_iter().enumerate() {
-                    out[b.start + k] = v;
-                }
-            }
-            return out;
-        }
         // Batch i goes to thread i % threads: the assignment is fixed, the results too.
         let results: Vec<Vec<(usize, Vec<Vec<f32>>)>> = std::thread::scope(|sc| {
             let handles: Vec<_> = (0..threads)
@@ -352,7 +348,7 @@ impl Encoder {
         let mut r = 0;
         for s in seqs {
             for (p, &id) in s.iter().enumerate() {
-                let id = if (id as usize) < self.vocab { id as usize } else { 100 };
+                let id = if (id as usize) < self.vocab { id as usize } else { UNK };
                 let row = &mut x[r * d..(r + 1) * d];
                 let sc = self.word_scale[id];
                 let w = &self.word[id * d..(id + 1) * d];
@@ -409,10 +405,7 @@ impl Encoder {
                 add(&mut v, row);
             }
             r0 += s.len();
-            let n = v.iter().map(|a| a * a).sum::<f32>().sqrt();
-            if n > 0.0 {
-                v.iter_mut().for_each(|a| *a /= n);
-            }
+            super::semantic::normalize(&mut v);
             out.push(v);
         }
         out

@@ -60,7 +60,8 @@ fn add_scaled(acc: &mut [f32], v: &[f32], w: f32) {
     }
 }
 
-fn normalize(v: &mut [f32]) {
+/// Scale a vector to unit length (a zero vector stays zero).
+pub(crate) fn normalize(v: &mut [f32]) {
     let n = v.iter().map(|x| x * x).sum::<f32>().sqrt();
     if n > 0.0 {
         v.iter_mut().for_each(|x| *x /= n);

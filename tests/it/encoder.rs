@@ -5,6 +5,7 @@
 //! of 0.995 of it, and its tokenizer must give the same ids.
 
 use aligner::align::encoder::Encoder;
+use aligner::align::semantic::dot;
 
 struct Ref {
     text: String,
@@ -60,10 +61,9 @@ fn vectors_agree_with_the_float32_model() {
     let got = e.encode_all(&texts, 2);
     for (r, v) in refs.iter().zip(&got) {
         assert_eq!(v.len(), 384);
-        let cos: f32 = v.iter().zip(&r.vector).map(|(a, b)| a * b).sum();
+        let cos = dot(v, &r.vector);
         assert!(cos > 0.995, "{:?}: cosine {cos}", r.text);
     }
     // Related texts are nearer than unrelated ones.
-    let cos = |a: &[f32], b: &[f32]| a.iter().zip(b).map(|(x, y)| x * y).sum::<f32>();
-    assert!(cos(&got[0], &got[2]) > cos(&got[0], &got[4]));
+    assert!(dot(&got[0], &got[2]) > dot(&got[0], &got[4]));
 }
