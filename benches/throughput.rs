@@ -3,7 +3,8 @@
 //! Run: `cargo bench --bench throughput`. Each group has a baseline measured in the same run, so
 //! the figures can be read as ratios: `index_shipped` against `read_shipped` (parsing alone),
 //! `search_*` against `search_one_word`, `match_units` and `match_lessons` (in-process, one
-//! thread; titles and lesson-length texts) against `search_mixed`, and `audit_process_1000_units` (the whole `aligner audit` process on 1,000 units
+//! thread; titles and lesson-length texts, on the fast path; `*_sentence` with the sentence model)
+//! against `search_mixed`, and `audit_process_1000_units` (the whole `aligner audit` process on 1,000 units
 //! against every shipped framework, index present) against `process_version` (the process doing
 //! nothing but start and exit).
 
@@ -123,10 +124,12 @@ fn thousand_units() -> Vec<Unit> {
     out
 }
 
-/// Match `units` against CCSS math in process, one thread, and count them (units per second).
-fn bench_matching(bencher: divan::Bencher, units: Vec<Unit>, no_grade: bool) {
+/// Match `units` against CCSS math in process, one thread, and count them (units per second):
+/// with the sentence model (each unit's texts encoded as it is matched), or on the fast path.
+fn bench_matching(bencher: divan::Bencher, units: Vec<Unit>, no_grade: bool, fast: bool) {
     let lib = library();
-    let m = Matcher::new(lib);
+    let p = aligner::align::Params::default();
+    let m = Matcher::with_params(lib, if fast { p.fast() } else { p });
     let c = lib.corpus().unwrap();
     let scope = Scope {
         frameworks: Some(vec![lib.framework_pos("ccss-math").unwrap()]),
@@ -138,10 +141,17 @@ fn bench_matching(bencher: divan::Bencher, units: Vec<Unit>, no_grade: bool) {
         .bench_local(|| align_units(&m, c, &units, &scope, 5).len());
 }
 
-/// Matching and claim checks of short units (titles, a few texts), each within its grade.
+/// Matching and claim checks of short units (titles, a few texts), each within its grade, on the
+/// fast path (no sentence model).
 #[divan::bench(sample_count = 10)]
 fn match_units(bencher: divan::Bencher) {
-    bench_matching(bencher, thousand_units(), false);
+    bench_matching(bencher, thousand_units(), false, true);
+}
+
+/// [`match_units`] with the sentence model: every unit's title (and text) encoded, one thread.
+#[divan::bench(sample_count = 3)]
+fn match_units_sentence(bencher: divan::Bencher) {
+    bench_matching(bencher, thousand_units(), false, false);
 }
 
 /// 1,000 lesson-sized units (about 250 words each, like the lesson texts of a curriculum): the
@@ -169,10 +179,19 @@ fn thousand_lessons() -> Vec<Unit> {
         .collect()
 }
 
-/// Matching of long lesson texts, without a grade.
+/// Matching of long lesson texts, without a grade, on the fast path.
 #[divan::bench(sample_count = 10)]
 fn match_lessons(bencher: divan::Bencher) {
-    bench_matching(bencher, thousand_lessons(), true);
+    bench_matching(bencher, thousand_lessons(), true, true);
+}
+
+/// 125 of [`thousand_lessons`] with the sentence model (250-word texts are the encoder's most
+/// expensive input), one thread.
+#[divan::bench(sample_count = 3)]
+fn match_lessons_sentence(bencher: divan::Bencher) {
+    let mut lessons = thousand_lessons();
+    lessons.truncate(125);
+    bench_matching(bencher, lessons, true, false);
 }
 
 fn write_units_file(dir: &std::path::Path) -> std::path::PathBuf {

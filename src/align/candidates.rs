@@ -177,7 +177,7 @@ impl Matcher<'_> {
         let in_scope = in_scope.unwrap_or_default();
         if p.w_embed > 0.0 {
             let docs = &in_scope;
-            let qv = super::semantic::unit_vector(unit, p.e_title);
+            let qv = self.unit_vector(unit);
             let mut map: HashMap<u32, (f32, f32)> = HashMap::default();
             if !docs.is_empty() && qv.iter().any(|x| *x != 0.0) {
                 // A scope of at most `sem_scan` standards is compared whole; in a larger one, the
@@ -210,7 +210,7 @@ impl Matcher<'_> {
                 let mean = match mean {
                     Some(m) => m,
                     None if docs.len() > 1 => cos.iter().sum::<f32>() / cos.len() as f32,
-                    None => self.store.meta.emb_mean,
+                    None => self.mean_baseline(),
                 };
                 let span = (1.0 - mean).max(1e-3);
                 let rel = |c: f32| ((c - mean) / span).clamp(0.0, 1.0);

@@ -308,6 +308,7 @@ pub fn counterparts(
         subject: None,
         strands: vec!["all".to_string()],
         exclude: Vec::new(),
+        fast: false,
     };
     let (_, _, mut al) = plan::align_all(lib, &req, &units, top)?;
     let applied = decisions.map(|d| crate::review::apply(d, c, &units, &mut al));

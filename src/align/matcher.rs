@@ -75,6 +75,9 @@ pub struct Matcher<'l> {
     pub calibration: Calibration,
     /// Per framework of the index, its calibration family.
     families: Vec<&'static str>,
+    /// The sentence vectors of the batch's texts ([`Matcher::observe_batch`]); others are
+    /// encoded when a unit needs them.
+    sent: HashMap<String, Vec<f32>>,
 }
 
 /// A lesson model bound to the index: its framework and each of the framework's docs' anchor.
@@ -114,6 +117,7 @@ impl<'l> Matcher<'l> {
                 .iter()
                 .map(|f| super::calibrate::family(&f.subject))
                 .collect(),
+            sent: HashMap::default(),
         }
         .with_lesson_models(
             super::lesson::SHIPPED
@@ -156,8 +160,37 @@ impl<'l> Matcher<'l> {
 
     /// Learn from the units about to be matched which words are common to most of them, and count
     /// those less (see [`QueryBuilder::observe_batch`]).
+    ///
+    /// With the sentence model on, also encode the batch's distinct texts at once, on all cores.
     pub fn observe_batch(&mut self, units: &[Unit]) {
         self.qb.observe_batch(self.store, units, &self.params);
+        if self.params.w_sentence > 0.0 && self.params.w_embed > 0.0 {
+            let mut texts: Vec<String> = units
+                .iter()
+                .flat_map(|u| super::semantic::sentence_texts(u, &self.params))
+                .map(|(t, _)| t)
+                .filter(|t| !self.sent.contains_key(t))
+                .collect();
+            texts.sort_unstable();
+            texts.dedup();
+            let vecs = super::sentence::vectors(&texts, super::sentence::threads());
+            self.sent.extend(texts.into_iter().zip(vecs));
+        }
+    }
+
+    /// A unit's vector against the stored embeddings ([`super::semantic::unit_vector`]).
+    pub(super) fn unit_vector(&self, unit: &Unit) -> Vec<f32> {
+        let sent = |t: &str| match self.sent.get(t) {
+            Some(v) => v.clone(),
+            None => super::sentence::vectors(&[t], 1).pop().unwrap_or_default(),
+        };
+        super::semantic::unit_vector(unit, &self.params, &sent)
+    }
+
+    /// The mean cosine of two standards, for a scope of one.
+    pub(super) fn mean_baseline(&self) -> f32 {
+        let w = self.params.w_sentence.clamp(0.0, 1.0);
+        (1.0 - w) * self.store.meta.emb_mean + w * self.store.meta.sent_mean
     }
 
     /// The standard a doc is.

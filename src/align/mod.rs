@@ -4,7 +4,8 @@
 //! per-field counts, word pairs, meaning) and says why ([`evidence`]); [`matcher`] ties them
 //! together, with the weights of [`params`]. [`claims`] checks the codes a publisher claims.
 //! [`align_units`] runs them over a curriculum. Text analysis is [`analyze`]; the static word
-//! embeddings are [`embed`] and [`semantic`]; the sentence model is [`encoder`].
+//! embeddings are [`embed`] and [`semantic`]; the sentence model is [`encoder`], its vectors (cached for the
+//! shipped corpus) [`sentence`].
 
 pub mod analyze;
 pub mod calibrate;
@@ -23,6 +24,7 @@ pub mod plan;
 pub mod query;
 pub mod scope;
 pub mod semantic;
+pub mod sentence;
 
 pub use claims::{ClaimCheck, ClaimStatus};
 pub use features::pack;

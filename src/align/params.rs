@@ -1,6 +1,6 @@
 //! The matcher's tunable weights. The defaults are documented in the README ("How a match is
 //! scored"). Field weights, `b` and `k1` apply at query time (the index stores per-field term
-//! counts); `e_heads` and `e_alias` shape the standards' embeddings and take effect when the
+//! counts); `e_heads`, `e_alias`, `s_heads` and `s_alias` shape the standards' embeddings and take effect when the
 //! index is built.
 
 /// Tunable weights. The defaults are documented in the README ("How a match is scored").
@@ -31,10 +31,25 @@ pub struct Params {
     pub w_embed: f32,
     /// Weight of meaning for a unit that has only a title (short texts say little in words).
     pub w_embed_title: f32,
+    /// `w_embed` and `w_embed_title` of the fast path (`--fast`, [`Params::fast`]): tuned without
+    /// the sentence model.
+    pub w_embed_fast: f32,
+    pub w_embed_title_fast: f32,
     /// Weight of a unit's title against its text in the unit's embedding.
     pub e_title: f32,
     /// Weight of a standard's headings against its statement in the standard's embedding.
     pub e_heads: f32,
+    /// Share of the sentence model ([`super::sentence`]) in the meaning cosine, 0..1; the rest is
+    /// the static embeddings'. 0 is the fast path (`--fast`): no sentence is encoded.
+    pub w_sentence: f32,
+    /// Weight of a unit's title against its text in its sentence vector.
+    pub s_title: f32,
+    /// Weight of a unit's context (topic and module titles) in its sentence vector.
+    pub s_context: f32,
+    /// Weight of a standard's headings against its statement in its sentence vector (index time).
+    pub s_heads: f32,
+    /// Weight of the names lessons give a standard in its sentence vector (index time).
+    pub s_alias: f32,
     /// Weight of the names lessons give a standard in its embedding.
     pub e_alias: f32,
     /// Weight of shared word pairs (adjacent words of the unit that are adjacent in the standard).
@@ -86,10 +101,17 @@ impl Default for Params {
             batch_df: 0.05,
             w_phrase: 1.0,
             lead: 80.0,
-            w_embed: 0.7,
-            w_embed_title: 0.8,
+            w_embed: 0.85,
+            w_embed_title: 0.9,
+            w_embed_fast: 0.7,
+            w_embed_title_fast: 0.8,
             e_title: 1.0,
             e_heads: 0.5,
+            w_sentence: 1.0,
+            s_title: 1.0,
+            s_context: 0.3,
+            s_heads: 0.5,
+            s_alias: 1.0,
             e_alias: 1.5,
             rerank: 30.0,
             first_stage: 100.0,
@@ -107,6 +129,15 @@ impl Default for Params {
 }
 
 impl Params {
+    /// The fast path: no sentence model, meaning from the static vectors alone, with the weights
+    /// of meaning tuned for them.
+    pub fn fast(mut self) -> Params {
+        self.w_sentence = 0.0;
+        self.w_embed = self.w_embed_fast;
+        self.w_embed_title = self.w_embed_title_fast;
+        self
+    }
+
     /// Override weights from a `name=value,name=value` list (the `ALIGNER_PARAMS` environment
     /// variable that `aligner eval` reads, for tuning). Unknown names are an error.
     pub fn with_overrides(self, spec: &str) -> Result<Params, String> {

@@ -21,6 +21,8 @@ pub struct ScopeRequest {
     pub subject: Option<String>,
     pub strands: Vec<String>,
     pub exclude: Vec<String>,
+    /// Match by words and the static vectors alone, without the sentence model (`--fast`).
+    pub fast: bool,
 }
 
 impl ScopeRequest {
@@ -107,7 +109,8 @@ pub fn align_all(
 ) -> Result<(Scope, StrandScope, Vec<UnitAlignment>)> {
     std::thread::scope(|sc| {
         let corpus = sc.spawn(|| lib.corpus().map(drop));
-        let mut m = Matcher::new(lib);
+        let params = crate::align::Params::default();
+        let mut m = Matcher::with_params(lib, if req.fast { params.fast() } else { params });
         m.observe_batch(units);
         let scope = req.resolve(lib, &m, units)?;
         let strands = req.resolve_strands(lib, &scope)?;

@@ -5,8 +5,8 @@
 use super::embed::Embeddings;
 use crate::model::Unit;
 
-/// A unit's embedding: its title (weight `e_title`), its text and its context.
-pub fn unit_vector(unit: &Unit, e_title: f32) -> Vec<f32> {
+/// A unit's static embedding: its title (weight `e_title`), its text and its context.
+pub fn static_vector(unit: &Unit, e_title: f32) -> Vec<f32> {
     let emb = Embeddings::shipped();
     let mut v = vec![0f32; emb.dims()];
     if !unit.title.trim().is_empty() {
@@ -26,8 +26,49 @@ pub fn unit_vector(unit: &Unit, e_title: f32) -> Vec<f32> {
     v
 }
 
-/// Dot product of two vectors of the same length (cosine for unit vectors).
+/// The texts a unit's sentence vector reads, with their weights: its title (`s_title`), its text
+/// and its context (`s_context`).
+pub fn sentence_texts(unit: &Unit, p: &super::Params) -> Vec<(String, f32)> {
+    let mut out = Vec::new();
+    let title = super::analyze::strip_sequence_number(&unit.title).trim();
+    if !title.is_empty() {
+        out.push((title.to_string(), p.s_title));
+    }
+    if !unit.text.trim().is_empty() {
+        out.push((unit.text.trim().to_string(), 1.0));
+    }
+    if !unit.context.is_empty() && p.s_context > 0.0 {
+        out.push((unit.context.join(". "), p.s_context));
+    }
+    out
+}
+
+/// A unit's vector against the stored rows ([`DocVectors`]): with `w_sentence` at 0 (the fast
+/// path) its static embedding alone, else the static embedding weighted `1 - w_sentence` followed
+/// by its sentence vector weighted `w_sentence`, the sentence vectors of its texts coming from
+/// `sent`.
+pub fn unit_vector(unit: &Unit, p: &super::Params, sent: &dyn Fn(&str) -> Vec<f32>) -> Vec<f32> {
+    let mut v = static_vector(unit, p.e_title);
+    let w = p.w_sentence.clamp(0.0, 1.0);
+    if w <= 0.0 {
+        return v;
+    }
+    let ed = super::encoder::Encoder::shipped().dims();
+    let mut e = vec![0f32; ed];
+    for (t, wt) in sentence_texts(unit, p) {
+        add_scaled(&mut e, &sent(&t), wt);
+    }
+    normalize(&mut e);
+    v.iter_mut().for_each(|x| *x *= 1.0 - w);
+    v.extend(e.into_iter().map(|x| x * w));
+    v
+}
+
+/// Dot product of two vectors (cosine for unit vectors).
+/// A longer vector is read to the shorter's length.
 pub fn dot(a: &[f32], b: &[f32]) -> f32 {
+    let n = a.len().min(b.len());
+    let (a, b) = (&a[..n], &b[..n]);
     // Eight partial sums: the loop vectorizes.
     let mut acc = [0f32; 8];
     let (ca, cb) = (a.chunks_exact(8), b.chunks_exact(8));
@@ -45,11 +86,24 @@ pub fn dot(a: &[f32], b: &[f32]) -> f32 {
 }
 
 /// The standards' embeddings as the index build computes them (the matcher reads them from the
-/// engine store).
+/// engine store): per document, its static embedding (`static_dims`, unit length) followed by its
+/// sentence vector ([`super::sentence`], unit length). A unit's vector is laid out the same way
+/// with the two parts weighted ([`unit_vector`]), so that one dot product is the blend of both
+/// cosines; the fast path's unit vector is the static part alone, and the dot product then reads
+/// only the first `static_dims` of each row.
 pub struct DocVectors {
     dims: usize,
-    /// Row-major, one L2-normalized row per document.
+    static_dims: usize,
+    /// Row-major, one row per document.
     vecs: Vec<f32>,
+}
+
+/// A standard's texts as its embeddings read them: its statement, its headings (joined) and the
+/// names lessons give it (joined).
+pub struct DocText<'a> {
+    pub own: &'a str,
+    pub heads: String,
+    pub names: String,
 }
 
 fn add_scaled(acc: &mut [f32], v: &[f32], w: f32) {
@@ -69,31 +123,70 @@ pub(crate) fn normalize(v: &mut [f32]) {
 }
 
 impl DocVectors {
-    /// Embed every document, in document order, from its statement, its headings (weight
-    /// `e_heads`) and the names lessons give it (weight `e_names`).
-    pub fn build<'a>(docs: impl Iterator<Item = (&'a str, String, String)>, e_heads: f32, e_names: f32) -> DocVectors {
+    /// Embed every document, in document order: the static part from its statement, its headings
+    /// (weight `e_heads`) and the names lessons give it (weight `e_alias`); the sentence part
+    /// likewise with `s_heads` and `s_alias`. Sentence vectors come from the shipped cache or are
+    /// encoded on up to `threads` threads.
+    pub fn build(docs: &[DocText], p: &super::Params, threads: usize) -> DocVectors {
         let emb = Embeddings::shipped();
-        let dims = emb.dims();
-        let mut vecs = Vec::new();
+        let sd = emb.dims();
+        let ed = super::encoder::Encoder::shipped().dims();
+        let dims = sd + ed;
+        let mut vecs = Vec::with_capacity(docs.len() * dims);
         // Siblings read under the same headings: each heading text is embedded once.
-        let mut heads_cache: rustc_hash::FxHashMap<String, Vec<f32>> = Default::default();
-        for (own, heads, names) in docs {
-            let mut v = vec![0f32; dims];
-            add_scaled(&mut v, &emb.embed(own), 1.0);
-            if e_heads > 0.0 && !heads.is_empty() {
-                if !heads_cache.contains_key(&heads) {
-                    let h = emb.embed(&heads);
-                    heads_cache.insert(heads.clone(), h);
-                }
-                add_scaled(&mut v, &heads_cache[&heads], e_heads);
+        let mut heads_cache: rustc_hash::FxHashMap<&str, Vec<f32>> = Default::default();
+        // Each distinct text is encoded once, in one batch.
+        let mut texts: Vec<&str> = Vec::new();
+        for d in docs {
+            texts.push(d.own);
+            if p.s_heads > 0.0 && !d.heads.is_empty() {
+                texts.push(&d.heads);
             }
-            if e_names > 0.0 && !names.is_empty() {
-                add_scaled(&mut v, &emb.embed(&names), e_names);
+            if p.s_alias > 0.0 && !d.names.is_empty() {
+                texts.push(&d.names);
+            }
+        }
+        let sent: rustc_hash::FxHashMap<&str, Vec<f32>> = texts
+            .iter()
+            .copied()
+            .zip(super::sentence::vectors(&texts, threads))
+            .collect();
+        for d in docs {
+            let mut v = vec![0f32; sd];
+            add_scaled(&mut v, &emb.embed(d.own), 1.0);
+            if p.e_heads > 0.0 && !d.heads.is_empty() {
+                let h = heads_cache.entry(&d.heads).or_insert_with(|| emb.embed(&d.heads));
+                add_scaled(&mut v, h, p.e_heads);
+            }
+            if p.e_alias > 0.0 && !d.names.is_empty() {
+                add_scaled(&mut v, &emb.embed(&d.names), p.e_alias);
             }
             normalize(&mut v);
             vecs.extend(v);
+            let mut e = vec![0f32; ed];
+            let mut add = |t: &str, w: f32| {
+                if w > 0.0 && !t.is_empty() {
+                    if let Some(x) = sent.get(t) {
+                        add_scaled(&mut e, x, w);
+                    }
+                }
+            };
+            add(d.own, 1.0);
+            add(&d.heads, p.s_heads);
+            add(&d.names, p.s_alias);
+            normalize(&mut e);
+            vecs.extend(e);
         }
-        DocVectors { dims, vecs }
+        DocVectors {
+            dims,
+            static_dims: sd,
+            vecs,
+        }
+    }
+
+    /// Length of a row's static part.
+    pub fn static_dims(&self) -> usize {
+        self.static_dims
     }
 
     pub fn dims(&self) -> usize {
@@ -105,8 +198,9 @@ impl DocVectors {
         &self.vecs
     }
 
-    /// Mean cosine between documents `a` and the others, a baseline for a scope of one.
-    pub fn mean_similarity(&self, sample: usize) -> f32 {
+    /// Mean cosine between documents over the dimensions `part` (the static or the sentence part),
+    /// a baseline for a scope of one.
+    pub fn mean_similarity(&self, sample: usize, part: std::ops::Range<usize>) -> f32 {
         let n = self.vecs.len() / self.dims.max(1);
         if n < 2 {
             return 0.0;
@@ -117,8 +211,8 @@ impl DocVectors {
         let mut cnt = 0;
         for (i, &a) in idx.iter().enumerate() {
             for &b in &idx[i + 1..] {
-                let ra = &self.vecs[a * self.dims..(a + 1) * self.dims];
-                let rb = &self.vecs[b * self.dims..(b + 1) * self.dims];
+                let ra = &self.vecs[a * self.dims + part.start..a * self.dims + part.end];
+                let rb = &self.vecs[b * self.dims + part.start..b * self.dims + part.end];
                 sum += rb.iter().zip(ra).map(|(x, y)| x * y).sum::<f32>();
                 cnt += 1;
             }

@@ -33,6 +33,9 @@ pub struct Args {
     /// Do not limit each item's candidates to its own grade
     #[arg(long)]
     pub no_grade: bool,
+    /// Match as `match --fast` does: words and the static word vectors, no sentence model
+    #[arg(long)]
+    pub fast: bool,
     /// Score a match must reach for its standard to count as covered in the coverage comparison
     /// (as `audit --min-score`)
     #[arg(long, default_value_t = aligner::report::coverage::MIN_SCORE, value_parser = super::unit_interval)]
@@ -106,7 +109,7 @@ pub fn run(a: Args, ctx: &Ctx, out: &mut dyn Write) -> CmdOutcome {
             .map_err(|e| Error::Usage(format!("ALIGNER_PARAMS: {e}")))?,
         Err(_) => Params::default(),
     };
-    let mut m = Matcher::with_params(lib, params);
+    let mut m = Matcher::with_params(lib, if a.fast { params.fast() } else { params });
     // For fitting the calibration (scripts/fit-calibration.py): the raw scores.
     if std::env::var("ALIGNER_CALIBRATION").is_ok_and(|v| v == "none") {
         m.calibration = aligner::align::calibrate::Calibration::none();

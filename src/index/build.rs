@@ -120,7 +120,7 @@ pub fn build(dir: &Path, frameworks: Vec<Framework>, mut meta: Meta, progress: &
     // embeds the standards. Node and doc numbers are counted here, in corpus order, so the result
     // does not depend on the threads' timing.
     let (rows, vecs) = std::thread::scope(|sc| -> Result<_> {
-        let emb = sc.spawn(|| super::docs::embed_docs(&fws, params.e_heads, params.e_alias));
+        let emb = sc.spawn(|| super::docs::embed_docs(&fws, &params));
         let (tx, rx) = std::sync::mpsc::sync_channel::<Option<super::docs::NodeTexts>>(4096);
         let fws_ref = &fws;
         let collect = sc.spawn(move || {

@@ -10,7 +10,7 @@ use super::store::{
     DocRow, NodeRow, StoreMeta, F_CHILDREN, F_CLUSTER, F_DOMAIN, F_NAMES, F_NOTES, F_TEXT, NONE, N_FIELDS,
 };
 use crate::align::analyze::Analyzer;
-use crate::align::semantic::DocVectors;
+use crate::align::semantic::{DocText, DocVectors};
 use crate::model::{Framework, Kind, StdIdx};
 use rustc_hash::FxHashMap as HashMap;
 
@@ -89,31 +89,60 @@ pub fn node_texts<'a>(
     }
 }
 
-/// The embedding of every doc (alignable node), in doc order: its statement, its headings
-/// (weight `e_heads`) and the names lessons give it (weight `e_alias`). Independent of the rest
-/// of the build, so it runs on its own thread.
-pub fn embed_docs(fws: &[Framework], e_heads: f32, e_alias: f32) -> DocVectors {
-    let inputs = fws.iter().flat_map(|fw| {
-        let aliases = crate::shipped::aliases(&fw.id);
-        fw.standards
-            .iter()
-            .enumerate()
-            .filter(|(_, s)| s.kind.is_alignable())
-            .map(move |(pos, s)| {
-                let heads: Vec<&str> = headings(fw, pos)
-                    .iter()
-                    .map(|&h| fw.standards[h].text.as_str())
-                    .collect();
-                let names = s
-                    .code
-                    .as_deref()
-                    .and_then(|c| crate::shipped::names_for(&aliases, c))
-                    .map(|v| v.join(". "))
-                    .unwrap_or_default();
-                (s.text.as_str(), heads.join(". "), names)
-            })
-    });
-    DocVectors::build(inputs, e_heads, e_alias)
+/// The texts every doc's (alignable node's) embeddings read, in doc order: its statement, its
+/// headings and the names lessons give it.
+pub fn doc_texts(fws: &[Framework]) -> Vec<DocText<'_>> {
+    fws.iter()
+        .flat_map(|fw| {
+            let aliases = crate::shipped::aliases(&fw.id);
+            fw.standards
+                .iter()
+                .enumerate()
+                .filter(|(_, s)| s.kind.is_alignable())
+                .map(move |(pos, s)| {
+                    let heads: Vec<&str> = headings(fw, pos)
+                        .iter()
+                        .map(|&h| fw.standards[h].text.as_str())
+                        .collect();
+                    let names = s
+                        .code
+                        .as_deref()
+                        .and_then(|c| crate::shipped::names_for(&aliases, c))
+                        .map(|v| v.join(". "))
+                        .unwrap_or_default();
+                    DocText {
+                        own: s.text.as_str(),
+                        heads: heads.join(". "),
+                        names,
+                    }
+                })
+                .collect::<Vec<_>>()
+        })
+        .collect()
+}
+
+/// The distinct texts an index of these frameworks encodes with the sentence model, sorted (what
+/// `data/encoder/vectors.bin` holds for the shipped corpus).
+pub fn sentence_texts(fws: &[Framework], p: &crate::align::Params) -> Vec<String> {
+    let mut out: Vec<String> = Vec::new();
+    for d in doc_texts(fws) {
+        out.push(d.own.to_string());
+        if p.s_heads > 0.0 && !d.heads.is_empty() {
+            out.push(d.heads);
+        }
+        if p.s_alias > 0.0 && !d.names.is_empty() {
+            out.push(d.names);
+        }
+    }
+    out.sort_unstable();
+    out.dedup();
+    out
+}
+
+/// The embeddings of every doc, in doc order ([`DocVectors::build`]). Independent of the rest of
+/// the build, so it runs on its own thread.
+pub fn embed_docs(fws: &[Framework], p: &crate::align::Params) -> DocVectors {
+    DocVectors::build(&doc_texts(fws), p, crate::align::sentence::threads())
 }
 
 /// Collects the store's rows while the build walks the corpus.
@@ -262,7 +291,9 @@ impl Collector {
                 .unwrap_or(NONE);
         }
         let dims = vecs.dims();
-        let emb_mean = vecs.mean_similarity(200);
+        let sd = vecs.static_dims();
+        let emb_mean = vecs.mean_similarity(200, 0..sd);
+        let sent_mean = vecs.mean_similarity(200, sd..dims);
         let n = self.docs.len().max(1) as f32;
         let mut avg = [0f32; N_FIELDS];
         for d in &self.docs {
@@ -274,8 +305,10 @@ impl Collector {
             nodes: self.nodes.len(),
             docs: self.docs.len(),
             dims,
+            static_dims: sd,
             avg_len: avg,
             emb_mean,
+            sent_mean,
             frameworks: fws
                 .iter()
                 .map(|f| super::store::StoreFramework {

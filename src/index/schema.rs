@@ -18,7 +18,7 @@ pub const ANALYZER: &str = "aligner_en";
 
 /// Bump when the schema or the analyzer's code changes. An index records [`version`], which also
 /// follows the analysis data (word forms, stems, aliases), and one of another version is rebuilt.
-pub const SCHEMA_VERSION: u32 = 10;
+pub const SCHEMA_VERSION: u32 = 11;
 
 /// The index version: [`SCHEMA_VERSION`] and a digest of the shipped lists that decide what is
 /// indexed, so that editing `data/matching/word-forms.tsv`, `stems.tsv` or an alias list rebuilds
@@ -26,6 +26,8 @@ pub const SCHEMA_VERSION: u32 = 10;
 pub fn version() -> u32 {
     let mut h = crate::shipped::Fnv1a::default();
     h.eat(SCHEMA_VERSION.to_le_bytes());
+    // The stored sentence vectors follow the model.
+    h.eat(crate::align::sentence::model_digest().to_le_bytes());
     for list in [WORD_FORMS, STEMS]
         .into_iter()
         .chain(crate::shipped::ALIASES.iter().map(|a| a.1))

@@ -88,11 +88,16 @@ const SECTIONS: usize = Sec::EmbSumBucket as usize + 1;
 pub struct StoreMeta {
     pub nodes: usize,
     pub docs: usize,
+    /// Length of an embedding row: its static part, then its sentence vector.
     pub dims: usize,
+    /// Length of a row's static part.
+    pub static_dims: usize,
     /// Mean length of each field over the docs.
     pub avg_len: [f32; N_FIELDS],
     /// Mean cosine between two standards' embeddings (a baseline for a scope of one).
     pub emb_mean: f32,
+    /// The same for the sentence vectors.
+    pub sent_mean: f32,
     pub frameworks: Vec<StoreFramework>,
 }
 
@@ -551,12 +556,14 @@ impl Store {
         self.u64s(Sec::Pairs).get(r).unwrap_or(&[])
     }
 
-    /// Cosine of doc `d`'s embedding (stored as `i8` with a scale per row) with a unit vector.
+    /// Cosine of doc `d`'s embedding (stored as `i8` with a scale per row) with a unit vector, over
+    /// the unit vector's length (the fast path's vector is a row's static part alone).
     pub fn cos(&self, d: u32, q: &[f32]) -> f32 {
         let k = self.meta.dims;
+        let n = q.len().min(k);
         let at = d as usize * k;
         let (Some(row), Some(&scale)) = (
-            self.bytes(Sec::Emb).get(at..at + k),
+            self.bytes(Sec::Emb).get(at..at + n),
             self.f32s(Sec::EmbScale).get(d as usize),
         ) else {
             return 0.0;
@@ -569,8 +576,8 @@ impl Store {
             }
         }
         let mut s: f32 = acc.iter().sum();
-        let tail = row.len() / 8 * 8;
-        for (x, y) in row[tail..].iter().zip(q.get(tail..).unwrap_or(&[])) {
+        let tail = n / 8 * 8;
+        for (x, y) in row[tail..].iter().zip(&q[tail..n]) {
             s += (*x as i8) as f32 * y;
         }
         s * scale

@@ -161,6 +161,7 @@ fn json_runs() -> Vec<(Vec<String>, bool)> {
             strings(&["show", "5.MD"]),
             strings(&["search", "add fractions with like denominators", "--grade", "4"]),
             strings(&["match", &units]),
+            strings(&["match", &units, "--fast"]),
             strings(&["match", &toc]),
             strings(&["audit", &toc]),
             strings(&["audit", &units, "--min-score", "0.2"]),

@@ -73,15 +73,23 @@ fn a_scopes_stored_mean_is_the_mean_of_its_standards_cosines() {
     let st = &lib.store;
     let math = lib.framework_pos("ccss-math").unwrap();
     let u = &units("examples/grade3-units.csv")[0];
-    let q = aligner::align::semantic::unit_vector(u, 1.0);
-    for grade in [None, Some(aligner::model::Grade(3)), Some(aligner::model::Grade(0))] {
+    // The fast path's vector (static part only) and the full one (static and sentence parts).
+    let sent = |t: &str| aligner::align::sentence::vectors(&[t], 1).pop().unwrap();
+    let p = aligner::align::Params::default();
+    let fast = aligner::align::semantic::unit_vector(u, &p.clone().fast(), &sent);
+    let full = aligner::align::semantic::unit_vector(u, &p, &sent);
+    assert!(fast.len() < full.len());
+    for (q, grade) in [&fast, &full]
+        .into_iter()
+        .flat_map(|q| [None, Some(aligner::model::Grade(3)), Some(aligner::model::Grade(0))].map(|g| (q, g)))
+    {
         let docs: Vec<u32> = match grade {
             None => st.fw_docs(math).collect(),
             Some(g) => st.docs_in_grades(math, g, g),
         };
         assert!(docs.len() > 10);
-        let direct = docs.iter().map(|&d| st.cos(d, &q)).sum::<f32>() / docs.len() as f32;
-        let stored = st.mean_cos(&[math], grade, &q).unwrap();
+        let direct = docs.iter().map(|&d| st.cos(d, q)).sum::<f32>() / docs.len() as f32;
+        let stored = st.mean_cos(&[math], grade, q).unwrap();
         // The stored sums are of the full vectors, the cosines of the quantized ones.
         assert!((direct - stored).abs() < 0.01, "{grade:?}: {direct} vs {stored}");
     }

@@ -24,5 +24,6 @@ mod html;
 mod index_faults;
 mod ingest_standards;
 mod rollups;
+mod sentence;
 mod subjects;
 mod ux;
