@@ -4,7 +4,12 @@ family, a monotone map from the matcher's raw score to the probability that a pu
 suggested standard, by isotonic regression, with a reliability table on held-out folds.
 
     python3 scripts/fit-calibration.py [--bin target/release/aligner] [--eval-dir ../shared/eval]
-        [--reports ../shared/reports] [--write]
+        [--reports ../shared/reports] [--fast] [--write]
+
+The sentence model (default) and the static-vector path (`--fast`) score on different scales, so
+each has its maps: `--fast` fits the families `math-fast`, `ela-fast`, `science-fast` and
+`default-fast` from `aligner eval --fast`; `--write` replaces that path's maps in the file and
+keeps the other's.
 
 Data (every suggestion of the first 10 of each item, with its raw score and whether it agrees with
 the item's publisher by the rule of `aligner eval`):
@@ -147,14 +152,23 @@ def main():
     ap.add_argument("--eval-dir", default="../shared/eval")
     ap.add_argument("--reports", default="../shared/reports")
     ap.add_argument("--write", action="store_true")
+    ap.add_argument("--fast", action="store_true", help="fit the maps of the static-vector path")
     a = ap.parse_args()
+    path_args = ("--fast",) if a.fast else ()
+    suffix = "-fast" if a.fast else ""
+
+    def run_path(binary, rows, extra_env=None, args=()):
+        return run(binary, rows, extra_env, (*args, *path_args))
+
     ev = lambda f: os.path.join(a.eval_dir, f)
     fam = collections.defaultdict(list)
     # math
-    fam["math"] += pairs_of(run(a.bin, tlm.read(ev("dev-khan-titles.jsonl"))), "khan")
+    fam["math"] += pairs_of(run_path(a.bin, tlm.read(ev("dev-khan-titles.jsonl"))), "khan")
     for g in ("grade2", "grade6", "geometry"):
-        rows = [r for r in tlm.read(ev(f"dev-toc-engageny-{g}-math.jsonl")) if r.get("standards")]
-        fam["math"] += pairs_of(run(a.bin, rows), f"toc-{g}")
+        # Every row, so that the rows nest by their `level` as in the file (rows without codes
+        # are not scored).
+        rows = tlm.read(ev(f"dev-toc-engageny-{g}-math.jsonl"))
+        fam["math"] += pairs_of(run_path(a.bin, rows), f"toc-{g}")
     # ela, with held-out lesson models
     ela = tlm.read(ev("dev-ela-lessons.jsonl"))
     for g in sorted({str(r["grade"]) for r in ela}):
@@ -164,11 +178,11 @@ def main():
         with tempfile.NamedTemporaryFile("w", suffix=".tsv", delete=False) as f:
             path = f.name
         tlm.write(path, "ccss-ela", model, tlm.STOP, [])
-        fam["ela"] += pairs_of(run(a.bin, test, {"ALIGNER_LESSON_MODEL": path}), "ela")
+        fam["ela"] += pairs_of(run_path(a.bin, test, {"ALIGNER_LESSON_MODEL": path}), "ela")
         os.unlink(path)
     # science
     sci = science_gold(a.reports, os.path.join(HERE, "..", "tests", "data", "curriculum", "rollup-ms-science.csv"))
-    fam["science"] += pairs_of(run(a.bin, sci, args=("--framework", "ngss")), "sci")
+    fam["science"] += pairs_of(run_path(a.bin, sci, args=("--framework", "ngss")), "sci")
     fam["default"] = fam["math"] + fam["ela"]
 
     print("Reliability on held-out folds (5 folds by item id): mean calibrated score / observed agreement (n)")
@@ -193,13 +207,24 @@ def main():
         print(f"{name:8} " + " ".join(row))
     if a.write:
         path = os.path.join(HERE, "..", "data", "matching", "calibration.tsv")
+        # The other path's maps, kept as they are.
+        keep = []
+        with open(path, encoding="utf-8") as f:
+            for line in f:
+                if line.startswith("#") or not line.strip():
+                    continue
+                if line.split("\t")[0].endswith("-fast") != a.fast:
+                    keep.append(line)
         with open(path, "w", encoding="utf-8") as f:
             f.write("# Score calibration: family<TAB>raw score<TAB>probability (src/align/calibrate.rs).\n")
             f.write("# Fitted by scripts/fit-calibration.py (isotonic regression); data per family in its docstring.\n")
+            lines = []
             for name in ("default", "math", "ela", "science"):
                 pts = [(s, y) for (_, s, y) in fam[name]]
                 for x, y in knots(pts):
-                    f.write(f"{name}\t{x}\t{y}\n")
+                    lines.append(f"{name}{suffix}\t{x}\t{y}\n")
+            # The sentence model's maps first, then the fast path's.
+            f.writelines(keep + lines if a.fast else lines + keep)
         print(f"wrote {path}")
 
 

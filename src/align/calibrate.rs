@@ -103,23 +103,36 @@ pub fn family(subject: &str) -> &'static str {
 #[derive(Debug, Clone, Copy, Default)]
 pub struct Calibration {
     maps: &'static [Map],
+    /// The static-vector path's maps (`<family>-fast`) first, where the file has them.
+    fast: bool,
 }
 
 impl Calibration {
     pub fn shipped() -> Calibration {
-        Calibration { maps: shipped() }
+        Calibration {
+            maps: shipped(),
+            fast: false,
+        }
+    }
+
+    /// The maps of the static-vector path (`--fast`), whose raw scores run on another scale than
+    /// the sentence model's: `<family>-fast`, else as [`Calibration::map`] finds.
+    pub fn for_fast_path(self, fast: bool) -> Calibration {
+        Calibration { fast, ..self }
     }
 
     /// The raw scores.
     pub fn none() -> Calibration {
-        Calibration { maps: &[] }
+        Calibration { maps: &[], fast: false }
     }
 
     pub fn map(&self, family: &str) -> Option<&Map> {
-        self.maps
-            .iter()
-            .find(|m| m.family == family)
-            .or_else(|| self.maps.iter().find(|m| m.family == "default"))
+        let find = |f: &str| self.maps.iter().find(|m| m.family == f);
+        let fast = |f: &str| if self.fast { find(&format!("{f}-fast")) } else { None };
+        fast(family)
+            .or_else(|| find(family))
+            .or_else(|| fast("default"))
+            .or_else(|| find("default"))
     }
 
     pub fn apply(&self, family: &str, raw: f32) -> f32 {

@@ -101,6 +101,7 @@ impl<'l> Matcher<'l> {
             .iter()
             .map(|s| s.fast_fields().u64("doc").ok())
             .collect();
+        let fast = params.w_sentence <= 0.0;
         Matcher {
             params,
             store: &lib.store,
@@ -109,7 +110,7 @@ impl<'l> Matcher<'l> {
             fields: lib.fields,
             qb: QueryBuilder::default(),
             lessons: Vec::new(),
-            calibration: Calibration::shipped(),
+            calibration: Calibration::shipped().for_fast_path(fast),
             families: lib
                 .store
                 .meta

@@ -37,6 +37,8 @@ pub struct Params {
     pub w_embed_title_fast: f32,
     /// Weight of a unit's title against its text in the unit's embedding.
     pub e_title: f32,
+    /// Weight of a unit's context (topic and module titles) in its static embedding.
+    pub e_context: f32,
     /// Weight of a standard's headings against its statement in the standard's embedding.
     pub e_heads: f32,
     /// Share of the sentence model ([`super::sentence`]) in the meaning cosine, 0..1; the rest is
@@ -95,7 +97,7 @@ impl Default for Params {
             w_alias: 1.5,
             q_title: 1.5,
             q_text: 1.0,
-            q_context: 0.4,
+            q_context: 1.2,
             q_synonym: 0.7,
             q_routine: 0.1,
             batch_df: 0.05,
@@ -106,10 +108,11 @@ impl Default for Params {
             w_embed_fast: 0.7,
             w_embed_title_fast: 0.8,
             e_title: 1.0,
+            e_context: 0.8,
             e_heads: 0.5,
             w_sentence: 1.0,
             s_title: 1.0,
-            s_context: 0.3,
+            s_context: 0.6,
             s_heads: 0.5,
             s_alias: 1.0,
             e_alias: 1.5,

@@ -5,8 +5,9 @@
 use super::embed::Embeddings;
 use crate::model::Unit;
 
-/// A unit's static embedding: its title (weight `e_title`), its text and its context.
-pub fn static_vector(unit: &Unit, e_title: f32) -> Vec<f32> {
+/// A unit's static embedding: its title (weight `e_title`), its text and its context (weight
+/// `e_context`).
+pub fn static_vector(unit: &Unit, e_title: f32, e_context: f32) -> Vec<f32> {
     let emb = Embeddings::shipped();
     let mut v = vec![0f32; emb.dims()];
     if !unit.title.trim().is_empty() {
@@ -19,8 +20,8 @@ pub fn static_vector(unit: &Unit, e_title: f32) -> Vec<f32> {
     if !unit.text.trim().is_empty() {
         add_scaled(&mut v, &emb.embed(&unit.text), 1.0);
     }
-    if !unit.context.is_empty() {
-        add_scaled(&mut v, &emb.embed(&unit.context.join(". ")), 0.3);
+    if !unit.context.is_empty() && e_context > 0.0 {
+        add_scaled(&mut v, &emb.embed(&unit.context.join(". ")), e_context);
     }
     normalize(&mut v);
     v
@@ -48,7 +49,7 @@ pub fn sentence_texts(unit: &Unit, p: &super::Params) -> Vec<(String, f32)> {
 /// by its sentence vector weighted `w_sentence`, the sentence vectors of its texts coming from
 /// `sent`.
 pub fn unit_vector(unit: &Unit, p: &super::Params, sent: &dyn Fn(&str) -> Vec<f32>) -> Vec<f32> {
-    let mut v = static_vector(unit, p.e_title);
+    let mut v = static_vector(unit, p.e_title, p.e_context);
     let w = p.w_sentence.clamp(0.0, 1.0);
     if w <= 0.0 {
         return v;

@@ -1,15 +1,19 @@
 //! Unit lists: CSV, a JSON array (or an object with a `units` array), or JSON Lines.
 //!
 //! Recognised fields (names case-insensitive, others ignored): `id`, `title`, `text` or
-//! `description`, `grade`, `subject`, `standards` (also `claimed`, `codes`), `page` (or `pages`).
+//! `description`, `grade`, `subject`, `standards` (also `claimed`, `codes`), `page` (or `pages`),
+//! and, for an outline given as rows, `parent` (the id of the row it belongs to) or `level`
+//! (module, topic, lesson...): see [`nest`].
 //! Every error names the file and the line of the record. A title that names a review or an
 //! assessment gives the unit that role ([`UnitRole::of_title`]).
 
+use super::toc::CONTEXT_DEPTH;
 use crate::error::{Error, Location, Result};
 use crate::ingest::csv_guard;
 use crate::model::{GradeRange, Unit, UnitRole};
 use crate::text::{fold_pasted, strip_controls};
 use serde_json::{Map, Value};
+use std::collections::HashMap;
 use std::path::Path;
 
 /// The serialisations a unit list comes in.
@@ -41,7 +45,7 @@ pub fn read_units(path: &Path, text: &str, format: UnitsFormat) -> Result<Vec<Un
     if text.trim().is_empty() {
         return Err(Error::input(Location::file(path), "file is empty"));
     }
-    let units = match format {
+    let rows = match format {
         UnitsFormat::Csv => read_csv(path, text)?,
         UnitsFormat::Jsonl => read_jsonl(path, text)?,
         UnitsFormat::Json => {
@@ -52,8 +56,79 @@ pub fn read_units(path: &Path, text: &str, format: UnitsFormat) -> Result<Vec<Un
             }
         }
     };
-    if units.is_empty() {
+    if rows.is_empty() {
         return Err(Error::input(Location::file(path), "no units in file"));
+    }
+    nest(rows)
+}
+
+/// A unit as read, with what places it in an outline: the id of the row it belongs to (`parent`)
+/// or its level (`level`: module, topic, lesson...), and where it was read.
+struct Row {
+    unit: Unit,
+    parent: Option<String>,
+    level: Option<String>,
+    at: Location,
+}
+
+/// Nest the rows of an outline, as a table of contents nests its lines: each row's `parent` (the
+/// id of an earlier row), or, in a file whose rows have a `level` and no `parent`, the nearest
+/// earlier row of an outer level. Levels are ranked by their first appearance in the file (a
+/// course outline names its modules before their topics, its topics before their lessons), so
+/// any vocabulary works: module/topic/lesson, unit/chapter/section. A row's context is then the
+/// titles of its nearest [`CONTEXT_DEPTH`] ancestors, outermost first, as in a table of contents.
+fn nest(rows: Vec<Row>) -> Result<Vec<Unit>> {
+    let by_parent = rows.iter().any(|r| r.parent.is_some());
+    let by_level = !by_parent && rows.iter().any(|r| r.level.is_some());
+    let mut units: Vec<Unit> = Vec::with_capacity(rows.len());
+    let mut seen: HashMap<String, usize> = HashMap::new();
+    let mut ranks: HashMap<String, usize> = HashMap::new();
+    // The open rows of outer levels, innermost last: (rank, position).
+    let mut open: Vec<(usize, usize)> = Vec::new();
+    for r in rows {
+        let Row {
+            mut unit,
+            parent,
+            level,
+            at,
+        } = r;
+        let i = units.len();
+        if by_parent {
+            if let Some(p) = parent.as_deref().map(str::trim).filter(|p| !p.is_empty()) {
+                let Some(&pi) = seen.get(p) else {
+                    return Err(Error::input(
+                        at,
+                        format!("`parent` {p:?} is not the id of an earlier row (a row's parent comes before it)"),
+                    ));
+                };
+                unit.parent = Some(pi);
+            }
+        } else if by_level {
+            if let Some(l) = level
+                .as_deref()
+                .map(|l| l.trim().to_lowercase())
+                .filter(|l| !l.is_empty())
+            {
+                let n = ranks.len();
+                let rank = *ranks.entry(l).or_insert(n);
+                while open.last().is_some_and(|&(r, _)| r >= rank) {
+                    open.pop();
+                }
+                unit.parent = open.last().map(|&(_, p)| p);
+                open.push((rank, i));
+            }
+        }
+        if let Some(p) = unit.parent.and_then(|p| units.get(p)) {
+            let c = &p.context;
+            unit.context = c
+                .iter()
+                .skip((c.len() + 1).saturating_sub(CONTEXT_DEPTH))
+                .chain(std::iter::once(&p.title))
+                .cloned()
+                .collect();
+        }
+        seen.entry(unit.id.clone()).or_insert(i);
+        units.push(unit);
     }
     Ok(units)
 }
@@ -78,7 +153,7 @@ fn loc(path: &Path, line: u64, pointer: Option<String>) -> Location {
 // ---------------------------------------------------------------------------------------------
 // JSON
 
-fn read_jsonl(path: &Path, text: &str) -> Result<Vec<Unit>> {
+fn read_jsonl(path: &Path, text: &str) -> Result<Vec<Row>> {
     let mut out = Vec::new();
     for (i, line) in text.lines().enumerate() {
         let n = i as u64 + 1;
@@ -105,7 +180,7 @@ fn read_jsonl(path: &Path, text: &str) -> Result<Vec<Unit>> {
     Ok(out)
 }
 
-fn read_json(path: &Path, text: &str) -> Result<Vec<Unit>> {
+fn read_json(path: &Path, text: &str) -> Result<Vec<Row>> {
     let v: Value = serde_json::from_str(text).map_err(|e| {
         Error::input(
             loc(path, e.line() as u64, None),
@@ -248,9 +323,11 @@ struct Fields {
     subject: Option<String>,
     standards: Vec<String>,
     page: Option<String>,
+    parent: Option<String>,
+    level: Option<String>,
 }
 
-fn unit_from_object(path: &Path, line: u64, pointer: Option<String>, m: &Map<String, Value>) -> Result<Unit> {
+fn unit_from_object(path: &Path, line: u64, pointer: Option<String>, m: &Map<String, Value>) -> Result<Row> {
     let at = |field: &str| {
         let p = pointer.as_ref().map(|p| format!("{p}.{field}"));
         loc(path, line, p)
@@ -282,6 +359,8 @@ fn unit_from_object(path: &Path, line: u64, pointer: Option<String>, m: &Map<Str
         },
         subject: string(&["subject"], false)?,
         page: string(&["page", "pages"], true)?,
+        parent: string(&["parent"], true)?,
+        level: string(&["level"], false)?,
         ..Fields::default()
     };
     f.grade = match get(&["grade", "grades"]) {
@@ -345,7 +424,7 @@ fn unit_from_object(path: &Path, line: u64, pointer: Option<String>, m: &Map<Str
 // ---------------------------------------------------------------------------------------------
 // CSV
 
-fn read_csv(path: &Path, text: &str) -> Result<Vec<Unit>> {
+fn read_csv(path: &Path, text: &str) -> Result<Vec<Row>> {
     let delim = csv_guard::sniff_delimiter(text);
     let mut rdr = csv::ReaderBuilder::new()
         .delimiter(delim)
@@ -393,6 +472,8 @@ fn read_csv(path: &Path, text: &str) -> Result<Vec<Unit>> {
     let c_subject = col(&["subject"]);
     let c_std = col(&["standards", "claimed", "codes"]);
     let c_page = col(&["page", "pages"]);
+    let c_parent = col(&["parent"]);
+    let c_level = col(&["level"]);
     // A line that looks like a row: its grade cell is a grade, else its id cell one word.
     let looks_like_row = |cells: &[&str]| match (c_grade, c_id) {
         (Some(g), _) => cells
@@ -432,6 +513,8 @@ fn read_csv(path: &Path, text: &str) -> Result<Vec<Unit>> {
             subject: cell(c_subject),
             standards: cell(c_std).map(|s| split_codes(&s)).unwrap_or_default(),
             page: cell(c_page),
+            parent: cell(c_parent),
+            level: cell(c_level),
         };
         out.push(build_unit(path, line, None, f)?);
     }
@@ -476,7 +559,7 @@ pub fn split_codes(s: &str) -> Vec<String> {
         .collect()
 }
 
-fn build_unit(path: &Path, line: u64, pointer: Option<&str>, f: Fields) -> Result<Unit> {
+fn build_unit(path: &Path, line: u64, pointer: Option<&str>, f: Fields) -> Result<Row> {
     let at = |field: &str| loc(path, line, pointer.map(|p| format!("{p}.{field}")));
     let clean = |s: Option<&str>| fold_pasted(&strip_controls(s.unwrap_or_default())).trim().to_string();
     let title = clean(f.title.as_deref());
@@ -511,7 +594,7 @@ fn build_unit(path: &Path, line: u64, pointer: Option<&str>, f: Fields) -> Resul
         }
     }
     let role = UnitRole::of_title(&title);
-    Ok(Unit {
+    let unit = Unit {
         id,
         title,
         text,
@@ -523,6 +606,12 @@ fn build_unit(path: &Path, line: u64, pointer: Option<&str>, f: Fields) -> Resul
         origin: format!("{}:{line}", path.display()),
         page: f.page.map(|p| p.trim().to_string()).filter(|p| !p.is_empty()),
         role,
+    };
+    Ok(Row {
+        unit,
+        parent: f.parent,
+        level: f.level,
+        at: loc(path, line, pointer.map(|p| format!("{p}.parent"))),
     })
 }
 
@@ -577,6 +666,46 @@ mod tests {
         assert_eq!(u[0].grade.unwrap().to_string(), "4");
         assert_eq!(u[0].claimed, ["4.NF.3", "4.NF.4"]);
         assert_eq!(u[0].origin, "u.jsonl:1");
+    }
+
+    #[test]
+    fn levels_nest_rows_by_first_appearance() {
+        let t = concat!(
+            "{\"id\": \"m1\", \"level\": \"Module\", \"title\": \"Congruence\"}\n",
+            "{\"id\": \"t1\", \"level\": \"topic\", \"title\": \"Constructions\"}\n",
+            "{\"id\": \"l1\", \"level\": \"lesson\", \"title\": \"Bisect an angle\"}\n",
+            "{\"id\": \"t2\", \"level\": \"topic\", \"title\": \"Rigid motions\"}\n",
+            "{\"id\": \"l2\", \"level\": \"lesson\", \"title\": \"Rotations\"}\n",
+            "{\"id\": \"m2\", \"level\": \"module\", \"title\": \"Similarity\"}\n",
+            "{\"id\": \"l3\", \"level\": \"lesson\", \"title\": \"Dilations\"}\n",
+            "{\"id\": \"x\", \"title\": \"No level: a row of its own\"}\n",
+        );
+        let u = read_units(p(), t, UnitsFormat::Jsonl).unwrap();
+        let parents: Vec<Option<usize>> = u.iter().map(|u| u.parent).collect();
+        assert_eq!(parents, [None, Some(0), Some(1), Some(0), Some(3), None, Some(5), None]);
+        assert_eq!(u[4].context, ["Congruence", "Rigid motions"]);
+        assert_eq!(u[6].context, ["Similarity"]);
+        assert!(u[7].context.is_empty());
+    }
+
+    #[test]
+    fn parents_name_earlier_rows_and_keep_the_nearest_ancestors() {
+        let mut t = String::from("id,parent,title\n");
+        for i in 0..7 {
+            let parent = if i == 0 { String::new() } else { format!("r{}", i - 1) };
+            t.push_str(&format!("r{i},{parent},Level {i}\n"));
+        }
+        let u = read_units(Path::new("u.csv"), &t, UnitsFormat::Csv).unwrap();
+        assert_eq!(u[6].parent, Some(5));
+        assert_eq!(u[6].context, ["Level 2", "Level 3", "Level 4", "Level 5"]);
+        let bad = "id,parent,title\na,b,First\nb,,Second\n";
+        let e = read_units(Path::new("u.csv"), bad, UnitsFormat::Csv)
+            .unwrap_err()
+            .to_string();
+        assert!(
+            e.contains("u.csv:2") && e.contains("\"b\" is not the id of an earlier row"),
+            "{e}"
+        );
     }
 
     #[test]

@@ -33,6 +33,7 @@ use crate::model::{GradeRange, Unit};
 use front_matter::FrontMatter;
 use line::{heading_level, parse_line};
 use outline::Outline;
+pub(crate) use outline::CONTEXT_DEPTH;
 use std::borrow::Cow;
 use std::collections::HashSet;
 use std::path::Path;

@@ -18,7 +18,7 @@ use std::collections::{HashMap, HashSet};
 /// deep (module > topic > lesson, chapter > section > lesson, a title heading over units, topics
 /// and lessons), so every ancestor of theirs is kept; an outline nested thousands deep costs
 /// linear, not quadratic, time and memory.
-pub(super) const CONTEXT_DEPTH: usize = 4;
+pub(crate) const CONTEXT_DEPTH: usize = 4;
 
 /// The rank of an unnumbered line that starts no group of its own: below every numbering class.
 const LEAF: u32 = u32::MAX;
