@@ -170,5 +170,13 @@ mod tests {
             assert!(c.map(f).is_some(), "{f}");
         }
         assert!(shipped().iter().any(|m| m.family == "default"));
+        // The fast path has its own maps, found by the same family names.
+        let fast = c.for_fast_path(true);
+        for f in ["math", "ela", "science", "default", "social-studies"] {
+            let m = fast.map(f).unwrap();
+            assert!(m.family.ends_with("-fast"), "{f}: {}", m.family);
+        }
+        assert_eq!(c.map("social-studies").unwrap().family, "default");
+        assert_ne!(fast.apply("math", 0.3), c.apply("math", 0.3));
     }
 }
