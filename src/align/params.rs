@@ -48,6 +48,9 @@ pub struct Params {
     pub s_title: f32,
     /// Weight of a unit's context (topic and module titles) in its sentence vector.
     pub s_context: f32,
+    /// A unit's text in its sentence vector: its first this many words (0: all, up to the
+    /// model's 256 tokens). The encoder's cost grows with the tokens.
+    pub s_text_words: f32,
     /// Weight of a standard's headings against its statement in its sentence vector (index time).
     pub s_heads: f32,
     /// Weight of the names lessons give a standard in its sentence vector (index time).
@@ -113,6 +116,7 @@ impl Default for Params {
             w_sentence: 1.0,
             s_title: 1.0,
             s_context: 0.6,
+            s_text_words: 100.0,
             s_heads: 0.5,
             s_alias: 1.0,
             e_alias: 1.5,

@@ -36,7 +36,12 @@ pub fn sentence_texts(unit: &Unit, p: &super::Params) -> Vec<(String, f32)> {
         out.push((title.to_string(), p.s_title));
     }
     if !unit.text.trim().is_empty() {
-        out.push((unit.text.trim().to_string(), 1.0));
+        let text = unit.text.trim();
+        let text = match p.s_text_words as usize {
+            0 => text.to_string(),
+            n => text.split_whitespace().take(n).collect::<Vec<_>>().join(" "),
+        };
+        out.push((text, 1.0));
     }
     if !unit.context.is_empty() && p.s_context > 0.0 {
         out.push((unit.context.join(". "), p.s_context));
