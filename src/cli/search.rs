@@ -35,6 +35,9 @@ pub struct Args {
     /// Also return headings (domains, clusters, topics) and NGSS supporting elements
     #[arg(long)]
     pub all_kinds: bool,
+    /// Rank as `match --fast` does: words and the static word vectors, no sentence model
+    #[arg(long)]
+    pub fast: bool,
     /// Output format
     #[arg(long, value_enum, default_value = "table")]
     pub format: Format,
@@ -89,6 +92,7 @@ pub fn run(a: Args, ctx: &Ctx, out: &mut dyn Write) -> CmdOutcome {
         subject: a.subject.as_deref().map(aligner::align::normalize_subject),
         all_kinds: a.all_kinds,
         top: a.top,
+        fast: a.fast,
     })?;
     match a.format {
         Format::Json | Format::Jsonl => {

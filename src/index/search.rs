@@ -24,6 +24,8 @@ pub struct Search {
     /// Include headings (domains, clusters, topics) and elements, not only alignable standards.
     pub all_kinds: bool,
     pub top: usize,
+    /// Rank plain words as the fast path matches (no sentence model).
+    pub fast: bool,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq)]
@@ -159,7 +161,8 @@ impl Library {
 impl Library {
     /// Plain words: the matcher's ranking of a unit titled with them.
     fn search_as_match(&self, s: &Search) -> Result<Vec<Hit>> {
-        let m = crate::align::Matcher::new(self);
+        let p = crate::align::Params::default();
+        let m = crate::align::Matcher::with_params(self, if s.fast { p.fast() } else { p });
         let unit = Unit {
             id: String::new(),
             title: s.text.clone(),

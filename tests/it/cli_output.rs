@@ -160,6 +160,13 @@ fn json_runs() -> Vec<(Vec<String>, bool)> {
             strings(&["show", "4.NF.3"]),
             strings(&["show", "5.MD"]),
             strings(&["search", "add fractions with like denominators", "--grade", "4"]),
+            strings(&[
+                "search",
+                "add fractions with like denominators",
+                "--grade",
+                "4",
+                "--fast",
+            ]),
             strings(&["match", &units]),
             strings(&["match", &units, "--fast"]),
             strings(&["match", &toc]),
