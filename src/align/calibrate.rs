@@ -126,13 +126,31 @@ impl Calibration {
         Calibration { maps: &[], fast: false }
     }
 
+    /// The map of a family: on the fast path `<family>-fast` first, then `<family>`, then the
+    /// same two of `default`. One pass, no allocation (it runs for every candidate's score).
     pub fn map(&self, family: &str) -> Option<&Map> {
-        let find = |f: &str| self.maps.iter().find(|m| m.family == f);
-        let fast = |f: &str| if self.fast { find(&format!("{f}-fast")) } else { None };
-        fast(family)
-            .or_else(|| find(family))
-            .or_else(|| fast("default"))
-            .or_else(|| find("default"))
+        let rank = |m: &Map| {
+            let (base, for_fast) = match m.family.strip_suffix("-fast") {
+                Some(b) => (b, true),
+                None => (m.family.as_str(), false),
+            };
+            if for_fast && !self.fast {
+                return None;
+            }
+            let own = if base == family {
+                0
+            } else if base == "default" {
+                2
+            } else {
+                return None;
+            };
+            Some(own + usize::from(for_fast != self.fast))
+        };
+        self.maps
+            .iter()
+            .filter_map(|m| rank(m).map(|r| (r, m)))
+            .min_by_key(|&(r, _)| r)
+            .map(|(_, m)| m)
     }
 
     pub fn apply(&self, family: &str, raw: f32) -> f32 {

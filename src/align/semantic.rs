@@ -59,7 +59,7 @@ pub fn unit_vector(unit: &Unit, p: &super::Params, sent: &dyn Fn(&str) -> Vec<f3
     if w <= 0.0 {
         return v;
     }
-    let ed = super::encoder::Encoder::shipped().dims();
+    let ed = super::sentence::dims();
     let mut e = vec![0f32; ed];
     for (t, wt) in sentence_texts(unit, p) {
         add_scaled(&mut e, &sent(&t), wt);
@@ -136,7 +136,7 @@ impl DocVectors {
     pub fn build(docs: &[DocText], p: &super::Params, threads: usize) -> DocVectors {
         let emb = Embeddings::shipped();
         let sd = emb.dims();
-        let ed = super::encoder::Encoder::shipped().dims();
+        let ed = super::sentence::dims();
         let dims = sd + ed;
         let mut vecs = Vec::with_capacity(docs.len() * dims);
         // Siblings read under the same headings: each heading text is embedded once.

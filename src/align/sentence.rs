@@ -173,6 +173,15 @@ pub fn vectors<S: AsRef<str>>(texts: &[S], threads: usize) -> Vec<Vec<f32>> {
     idx.into_iter().map(|i| got[i].clone().unwrap_or_default()).collect()
 }
 
+/// The length of a sentence vector: the shipped cache's, so that an index of the shipped corpus
+/// (every vector a cache hit) never decodes the model; the model's when the cache is empty.
+pub fn dims() -> usize {
+    match Cache::shipped().dims {
+        0 => Encoder::shipped().dims(),
+        d => d,
+    }
+}
+
 /// The number of threads to encode on: the machine's.
 pub fn threads() -> usize {
     std::thread::available_parallelism().map_or(1, |n| n.get())
@@ -181,6 +190,12 @@ pub fn threads() -> usize {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn the_shipped_cache_has_the_model_s_dimensions() {
+        assert!(!Cache::shipped().is_empty());
+        assert_eq!(dims(), Encoder::shipped().dims());
+    }
 
     #[test]
     fn a_cache_round_trips_and_damage_is_refused() {
