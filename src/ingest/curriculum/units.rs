@@ -709,6 +709,30 @@ mod tests {
     }
 
     #[test]
+    fn outline_rows_with_quotes_and_non_ascii_levels_nest_and_keep_every_row() {
+        // A quoted id with the delimiter in it, curly quotes and an en dash in titles, and levels
+        // in Spanish with accents (compared in lower case).
+        let t = "id,parent,level,title\n\
+                 \"m1, álgebra\",,Módulo,\u{201c}Funciones\u{201d} \u{2013} introducción\n\
+                 l1,\"m1, álgebra\",LECCIÓN,Pendiente\n\
+                 l2,\"m1, álgebra\",lección,\"Tasa \"\"media\"\" de cambio\"\n";
+        let u = read_units(Path::new("u.csv"), t, UnitsFormat::Csv).unwrap();
+        assert_eq!(u.len(), 3);
+        assert_eq!(u[1].parent, Some(0));
+        assert_eq!(u[2].title, "Tasa \"media\" de cambio");
+        assert_eq!(u[2].context, ["\u{201c}Funciones\u{201d} \u{2013} introducción"]);
+        // By level alone: the two spellings of one level are one level.
+        let t = "id,level,title\nm,Módulo,Funciones\na,LECCIÓN,Pendiente\nb,lección,Tasa\n";
+        let u = read_units(Path::new("u.csv"), t, UnitsFormat::Csv).unwrap();
+        assert_eq!((u[1].parent, u[2].parent), (Some(0), Some(0)));
+        // An unclosed quote in a parent cell is an error naming the line.
+        let e = read_units(Path::new("u.csv"), "id,parent,title\na,,A\nb,\"a,B\n", UnitsFormat::Csv)
+            .unwrap_err()
+            .to_string();
+        assert!(e.contains("u.csv:3"), "{e}");
+    }
+
+    #[test]
     fn single_line_json_with_object_is_one_unit() {
         let u = read_units(Path::new("u.json"), "{\"title\": \"A\"}", UnitsFormat::Json).unwrap();
         assert_eq!(u.len(), 1);
